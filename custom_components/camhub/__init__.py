@@ -1,0 +1,84 @@
+"""CamHub: network cameras of five families in Home Assistant.
+
+Setting up an entry builds the family's client on Home Assistant's shared HTTP session,
+fetches the first state (ConfigEntryNotReady if the device is down, reauth if the login is
+refused), creates one FrameHub per video source, then forwards to the family's platforms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import CONF_VERIFY_SSL
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_FAMILY, DOMAIN
+from .coordinator import CamHubCoordinator
+from .data import CamHubConfigEntry, CamHubRuntime
+from .families import FAMILIES
+from .services import async_setup_services
+from .streaming import FrameHub
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions once, whatever entries exist (action-setup rule)."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bool:
+    """Connect to the device and create its entities."""
+    family = FAMILIES[entry.data[CONF_FAMILY]]
+    session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SSL, True))
+    client = family.create_client(session, entry.data)
+    coordinator = CamHubCoordinator(hass, entry, family, client)
+    await coordinator.async_config_entry_first_refresh()
+
+    runtime = CamHubRuntime(family=family, client=client, coordinator=coordinator)
+    for source in family.video_sources(client, coordinator.data, entry.options):
+        runtime.sources[source.key] = source
+        if source.frames is not None:
+            runtime.hubs[source.key] = _make_hub(hass, entry, coordinator, source.key, source)
+    entry.runtime_data = runtime
+    await hass.config_entries.async_forward_entry_setups(entry, family.platforms)
+    return True
+
+
+def _make_hub(
+    hass: HomeAssistant,
+    entry: CamHubConfigEntry,
+    coordinator: CamHubCoordinator,
+    key: str,
+    source: Any,
+) -> FrameHub:
+    def task_factory(coro: Any, name: str) -> Any:
+        return entry.async_create_background_task(hass, coro, name)
+
+    def on_connection(connected: bool) -> None:
+        # A broken stream is the quickest sign a device went away: check now rather than
+        # at the next poll, so entities turn unavailable (and back) promptly.
+        if not connected:
+            hass.async_create_task(coordinator.async_request_refresh(), eager_start=False)
+
+    return FrameHub(
+        f"{entry.title} {key}",
+        source.frames,
+        task_factory=task_factory,
+        on_connection=on_connection,
+    )
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bool:
+    """Unload the platforms, then close every upstream stream of the entry."""
+    unloaded = await hass.config_entries.async_unload_platforms(
+        entry, entry.runtime_data.family.platforms
+    )
+    if unloaded:
+        for hub in entry.runtime_data.hubs.values():
+            await hub.async_close()
+    return unloaded

@@ -1,0 +1,241 @@
+"""HTTP transport shared by every device client.
+
+One injected `aiohttp.ClientSession` (Home Assistant's, so connection pooling and SSL settings
+are the integration's), one auth scheme per device, a timeout on every request, and the single
+place where network failures and HTTP statuses become `errors.py` types. Family clients add
+their own wire-format error parser (`error_parser`) so a device's JSON error bodies are read
+where its format is defined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .errors import (
+    AccessDeniedError,
+    AuthError,
+    CamHubError,
+    ConnectError,
+    DeviceError,
+    DeviceTimeoutError,
+    ProtocolError,
+)
+
+DEFAULT_TIMEOUT = 10.0
+MAX_BODY = 16 * 1024 * 1024
+
+ErrorParser = Callable[[int, bytes], CamHubError | None]
+"""Turn (HTTP status, body) into a typed error, or None when the body is not an error."""
+
+
+class AuthMode(StrEnum):
+    """How a device wants its credentials."""
+
+    NONE = "none"
+    BASIC = "basic"
+    DIGEST = "digest"
+    AUTO = "auto"  # Digest, falling back to Basic when the device only offers Basic
+    BEARER = "bearer"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A whole (bounded) HTTP answer."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+    def json(self) -> Any:
+        """Decode the body as JSON, or raise ProtocolError."""
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as err:
+            raise ProtocolError(f"invalid JSON from device: {err}") from err
+
+
+def build_url(host: str, port: int | None, ssl: bool) -> URL:
+    """The device's base URL; an IPv6 literal is bracketed by yarl."""
+    return URL.build(scheme="https" if ssl else "http", host=host, port=port)
+
+
+class Transport:
+    """Requests to one device, with its auth, timeouts and error mapping."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: URL | str,
+        *,
+        auth: AuthMode = AuthMode.NONE,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        error_parser: ErrorParser | None = None,
+    ) -> None:
+        """Keep the session (not owned: never closed here) and the device's auth."""
+        self.session = session
+        self.base_url = URL(base_url)
+        self.timeout = timeout
+        self._auth_mode = auth
+        self._error_parser = error_parser
+        self._username = username or ""
+        self._password = password or ""
+        self._token = token or ""
+        self._digest: aiohttp.DigestAuthMiddleware | None = None
+        if auth in (AuthMode.DIGEST, AuthMode.AUTO):
+            self._digest = aiohttp.DigestAuthMiddleware(self._username, self._password)
+
+    @property
+    def auth_mode(self) -> AuthMode:
+        """The scheme in use (AUTO becomes BASIC once the device asked for Basic)."""
+        return self._auth_mode
+
+    def url(self, path: str) -> URL:
+        """The absolute URL of a path on the device."""
+        return self.base_url.join(URL(path))
+
+    def _request_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if self._auth_mode is AuthMode.BASIC:
+            kwargs["auth"] = aiohttp.BasicAuth(self._username, self._password)
+        elif self._digest is not None:
+            kwargs["middlewares"] = (self._digest,)
+        elif self._auth_mode is AuthMode.BEARER:
+            kwargs["headers"] = {"Authorization": f"Bearer {self._token}"}
+        return kwargs
+
+    @asynccontextmanager
+    async def open(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        data: Mapping[str, str] | None = None,
+        client_timeout: aiohttp.ClientTimeout | None = None,
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """Open a request and yield the response once its status is known to be good.
+
+        Auth negotiation (Digest, the Basic fallback) happens here; any failure leaves as a
+        `CamHubError`. The caller reads the body inside the block.
+        """
+        timeout = client_timeout or aiohttp.ClientTimeout(total=self.timeout)
+        try:
+            for attempt in range(2):
+                resp = await self.session.request(
+                    method,
+                    self.url(path),
+                    params=params,
+                    json=json_body,
+                    data=data,
+                    timeout=timeout,
+                    allow_redirects=False,
+                    **self._request_kwargs(),
+                )
+                try:
+                    if attempt == 0 and self._should_fall_back_to_basic(resp):
+                        continue
+                    await self._raise_for_status(resp)
+                    yield resp
+                    return
+                finally:
+                    resp.release()
+        except CamHubError:
+            raise
+        except TimeoutError as err:
+            raise DeviceTimeoutError(f"{method} {path}: timed out") from err
+        except aiohttp.ClientResponseError as err:  # e.g. malformed headers
+            raise ProtocolError(f"{method} {path}: {err.message}") from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise ConnectError(f"{method} {path}: {err}") from err
+
+    def _should_fall_back_to_basic(self, resp: aiohttp.ClientResponse) -> bool:
+        """AUTO mode: a 401 that offers only Basic switches this transport to Basic for good."""
+        if self._auth_mode is not AuthMode.AUTO or resp.status != 401:
+            return False
+        challenge = resp.headers.get("WWW-Authenticate", "")
+        if not challenge.lower().startswith("basic"):
+            return False
+        self._auth_mode = AuthMode.BASIC
+        self._digest = None
+        return True
+
+    async def _raise_for_status(self, resp: aiohttp.ClientResponse) -> None:
+        if resp.status < 400:
+            return
+        body = await _read_limited(resp, 64 * 1024)
+        if self._error_parser is not None:
+            parsed = self._error_parser(resp.status, body)
+            if parsed is not None:
+                raise parsed
+        if resp.status == 401:
+            raise AuthError(f"HTTP 401 from {resp.url.path}")
+        if resp.status == 403:
+            raise AccessDeniedError(f"HTTP 403 from {resp.url.path}")
+        text = body.decode("utf-8", "replace").strip()[:200]
+        raise DeviceError(resp.status, text or (resp.reason or "HTTP error"))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        data: Mapping[str, str] | None = None,
+        max_body: int = MAX_BODY,
+    ) -> Reply:
+        """A whole request: status, content type and the (bounded) body."""
+        async with self.open(method, path, params=params, json_body=json_body, data=data) as resp:
+            try:
+                body = await _read_limited(resp, max_body)
+            except TimeoutError as err:
+                raise DeviceTimeoutError(f"{method} {path}: timed out reading") from err
+            except (aiohttp.ClientError, OSError) as err:
+                raise ConnectError(f"{method} {path}: {err}") from err
+            return Reply(resp.status, resp.content_type, body)
+
+    async def get_json(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        """GET a JSON document."""
+        return (await self.request("GET", path, params=params)).json()
+
+    async def get_image(self, path: str, params: Mapping[str, str | int] | None = None) -> bytes:
+        """GET an image; a JSON or text answer instead of an image is the device's error."""
+        reply = await self.request("GET", path, params=params)
+        if not reply.content_type.startswith("image/"):
+            if self._error_parser is not None:
+                parsed = self._error_parser(reply.status, reply.body)
+                if parsed is not None:
+                    raise parsed
+            raise ProtocolError(f"expected an image from {path}, got {reply.content_type!r}")
+        return reply.body
+
+
+async def _read_limited(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read a body, refusing one larger than `limit` instead of allocating it."""
+    if resp.content_length is not None and resp.content_length > limit:
+        raise ProtocolError(f"body of {resp.content_length} bytes exceeds {limit}")
+    chunks = bytearray()
+    async for chunk in resp.content.iter_any():
+        chunks += chunk
+        if len(chunks) > limit:
+            raise ProtocolError(f"body exceeds {limit} bytes")
+    return bytes(chunks)
+
+
+def stream_timeout(
+    connect: float = DEFAULT_TIMEOUT, read: float = DEFAULT_TIMEOUT
+) -> aiohttp.ClientTimeout:
+    """Timeout for long-lived streams: no total limit, but a stalled read is an error."""
+    return aiohttp.ClientTimeout(total=None, connect=connect, sock_read=read)

@@ -1,0 +1,148 @@
+"""Camera platform: one entity per video source a family offers.
+
+Nothing here talks to a device directly. Live MJPEG comes from the source's FrameHub (one
+upstream however many viewers), snapshots come from the hub's newest frame when it is fresh,
+and otherwise from the family's snapshot function.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiohttp import web
+from homeassistant.components.camera import Camera, CameraEntityFeature
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.errors import CamHubError
+from .const import CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE, DOMAIN
+from .coordinator import CamHubCoordinator
+from .data import CamHubConfigEntry
+from .entity import CamHubEntity
+from .families.base import VideoSource
+from .streaming import FrameHub
+
+_LOGGER = logging.getLogger(__name__)
+
+PARALLEL_UPDATES = 0  # coordinator-driven; image requests are not entity updates
+
+BOUNDARY = b"camhubframe"
+FIRST_PART = b"--" + BOUNDARY + b"\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
+NEXT_PART = b"\r\n" + FIRST_PART
+VIEWER_HEARTBEAT = 5.0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CamHubConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a camera per video source of the entry."""
+    runtime = entry.runtime_data
+    max_age = float(entry.options.get(CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE))
+    async_add_entities(
+        CamHubCamera(runtime.coordinator, source, runtime.hubs.get(source.key), max_age)
+        for source in runtime.sources.values()
+    )
+
+
+def translated_error(err: CamHubError) -> HomeAssistantError:
+    """A device failure as the user-facing, translated error of an action or image request."""
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=err.translation_key,
+        translation_placeholders={"error": str(err)},
+    )
+
+
+class CamHubCamera(CamHubEntity, Camera):
+    """A camera entity backed by a VideoSource and, for live view, its FrameHub."""
+
+    def __init__(
+        self,
+        coordinator: CamHubCoordinator,
+        source: VideoSource,
+        hub: FrameHub | None,
+        snapshot_max_age: float,
+    ) -> None:
+        """Bind the source; the hub is None for sources without live frames."""
+        CamHubEntity.__init__(self, coordinator, source.device_id, source.key)
+        Camera.__init__(self)
+        self.source = source
+        self.hub = hub
+        self._snapshot_max_age = snapshot_max_age
+        self._attr_translation_key = source.translation_key
+        self._attr_entity_registry_enabled_default = source.enabled_default
+        self._attr_frame_interval = source.frame_interval
+        if source.stream_source is not None:
+            self._attr_supported_features = CameraEntityFeature.STREAM
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """The live frame if one is fresh, else a still from the device."""
+        if self.hub is not None and (frame := self.hub.fresh_frame(self._snapshot_max_age)):
+            return frame
+        try:
+            return await self.source.snapshot()
+        except CamHubError as err:
+            raise translated_error(err) from err
+
+    async def stream_source(self) -> str | None:
+        """RTSP/HLS URL for Home Assistant's stream / go2rtc, where the device has one."""
+        if self.source.stream_source is None:
+            return None
+        try:
+            return await self.source.stream_source()
+        except CamHubError as err:
+            raise translated_error(err) from err
+
+    async def handle_async_mjpeg_stream(self, request: web.Request) -> web.StreamResponse | None:
+        """Serve the hub's frames as multipart parts; the device is never contacted here."""
+        if self.hub is None:
+            return await super().handle_async_mjpeg_stream(request)
+        response = web.StreamResponse()
+        response.content_type = f"multipart/x-mixed-replace;boundary={BOUNDARY.decode()}"
+        await response.prepare(request)
+        header = FIRST_PART
+        try:
+            async with self.hub.subscribe(heartbeat=VIEWER_HEARTBEAT) as frames:
+                async for frame in frames:
+                    if frame is None:  # no frame for a while: is the viewer still there?
+                        if request.transport is None or request.transport.is_closing():
+                            break
+                        continue
+                    await response.write(header % len(frame))
+                    await response.write(frame)
+                    header = NEXT_PART
+        except ConnectionError:
+            _LOGGER.debug("MJPEG viewer of %s disconnected", self.entity_id)
+        return response
+
+    async def async_snapshot_history(self, seconds_ago: int, filename: str) -> None:
+        """Save the frame from `seconds_ago` seconds back (2N memory) to `filename`."""
+        if self.source.history is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="history_not_supported",
+                translation_placeholders={"entity_id": self.entity_id},
+            )
+        path = Path(filename)
+        if not self.hass.config.is_allowed_path(str(path)):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="path_not_allowed",
+                translation_placeholders={"filename": filename},
+            )
+        try:
+            image = await self.source.history(seconds_ago)
+        except CamHubError as err:
+            raise translated_error(err) from err
+        await self.hass.async_add_executor_job(_write_file, path, image)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -1,0 +1,315 @@
+"""Config flow: one user step for every family, then credentials where the family needs them.
+
+The host is recognised by asking every family's `probe` at once (each asks its own identity
+endpoint, without credentials); the first that recognises it wins. Unique ids are serials or
+equivalent, so the same device cannot be added twice, and discovery of a configured device
+updates its host (Axis's model: an IP change follows the device).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+)
+from homeassistant.core import callback
+from homeassistant.helpers import selector
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+
+from .api.errors import AccessDeniedError, AuthError, CamHubError, ConnectError
+from .const import (
+    CONF_FAMILY,
+    CONF_MAC,
+    CONF_SNAPSHOT_MAX_AGE,
+    DEFAULT_SNAPSHOT_MAX_AGE,
+    DOMAIN,
+)
+from .families import FAMILIES
+from .families.base import Family, Identity, entry_url
+
+_LOGGER = logging.getLogger(__name__)
+
+CONNECTION_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_HOST): selector.TextSelector(),
+        vol.Optional(CONF_PORT): vol.All(
+            selector.NumberSelector(
+                selector.NumberSelectorConfig(
+                    min=1, max=65535, mode=selector.NumberSelectorMode.BOX
+                )
+            ),
+            vol.Coerce(int),
+        ),
+        vol.Required(CONF_SSL, default=False): selector.BooleanSelector(),
+        vol.Required(CONF_VERIFY_SSL, default=True): selector.BooleanSelector(),
+    }
+)
+CREDENTIALS_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_USERNAME): selector.TextSelector(),
+        vol.Required(CONF_PASSWORD): selector.TextSelector(
+            selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+        ),
+    }
+)
+
+
+def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    data = {
+        CONF_HOST: str(user_input[CONF_HOST]).strip(),
+        CONF_SSL: bool(user_input.get(CONF_SSL, False)),
+        CONF_VERIFY_SSL: bool(user_input.get(CONF_VERIFY_SSL, True)),
+    }
+    if user_input.get(CONF_PORT):
+        data[CONF_PORT] = int(user_input[CONF_PORT])
+    return data
+
+
+def _error_key(err: CamHubError) -> str:
+    if isinstance(err, AccessDeniedError):
+        return "insufficient_privileges"
+    if isinstance(err, AuthError):
+        return "invalid_auth"
+    if isinstance(err, ConnectError):
+        return "cannot_connect"
+    return "device_error"
+
+
+class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a camera, intercom or server of any supported family."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Nothing is known until the host answers."""
+        self._data: dict[str, Any] = {}
+        self._family: Family[Any, Any] | None = None
+        self._identity: Identity | None = None
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> CamHubOptionsFlow:
+        """Options: the family's own plus the shared snapshot age."""
+        return CamHubOptionsFlow()
+
+    async def _async_detect(
+        self, data: Mapping[str, Any]
+    ) -> tuple[Family[Any, Any], Identity] | None:
+        """Ask every family at once; raise ConnectError if nothing answered at all."""
+        session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
+        families = list(FAMILIES.values())
+        results = await asyncio.gather(
+            *(family.probe(session, entry_url(family, data)) for family in families),
+            return_exceptions=True,
+        )
+        reached = False
+        for family, result in zip(families, results, strict=True):
+            if isinstance(result, Identity):
+                return family, result
+            if isinstance(result, BaseException) and not isinstance(result, ConnectError):
+                _LOGGER.debug("Probe of %s as %s failed: %r", data[CONF_HOST], family.key, result)
+            reached = reached or not isinstance(result, ConnectError)
+        if not reached:
+            raise ConnectError(f"nothing answered at {data[CONF_HOST]}")
+        return None
+
+    async def _async_validate(
+        self, family: Family[Any, Any], data: Mapping[str, Any]
+    ) -> tuple[Identity | None, dict[str, str]]:
+        session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
+        try:
+            return await family.validate(family.create_client(session, data)), {}
+        except CamHubError as err:
+            _LOGGER.debug("Validation of %s failed: %r", data[CONF_HOST], err)
+            return None, {"base": _error_key(err)}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the host; recognise what answers there."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = _connection(user_input)
+            try:
+                found = await self._async_detect(data)
+            except ConnectError:
+                errors["base"] = "cannot_connect"
+            else:
+                if found is None:
+                    errors["base"] = "not_supported"
+                else:
+                    return await self._async_found(*found, data)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(CONNECTION_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def _async_found(
+        self, family: Family[Any, Any], identity: Identity, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        await self.async_set_unique_id(identity.unique_id)
+        self._abort_if_unique_id_configured(updates=data)
+        self._family, self._identity = family, identity
+        self._data = {**data, CONF_FAMILY: family.key}
+        if identity.mac:
+            self._data[CONF_MAC] = format_mac(identity.mac)
+        self.context["title_placeholders"] = {"name": identity.title}
+        if family.needs_auth:
+            return await self.async_step_credentials()
+        return self.async_create_entry(title=identity.title, data=self._data)
+
+    async def async_step_credentials(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the login and verify it with a request that needs it."""
+        assert self._family is not None and self._identity is not None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**self._data, **user_input}
+            identity, errors = await self._async_validate(self._family, data)
+            if identity is not None:
+                return self.async_create_entry(title=identity.title, data=data)
+        return self.async_show_form(
+            step_id="credentials",
+            data_schema=self.add_suggested_values_to_schema(CREDENTIALS_SCHEMA, user_input),
+            errors=errors,
+            description_placeholders={"name": self._identity.title, "family": self._family.name},
+        )
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A device with a known vendor MAC prefix got an address."""
+        mac = format_mac(discovery_info.macaddress)
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.data.get(CONF_MAC) == mac and entry.unique_id:
+                await self.async_set_unique_id(entry.unique_id)
+                self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
+        data = _connection({CONF_HOST: discovery_info.ip})
+        try:
+            found = await self._async_detect(data)
+        except ConnectError:
+            return self.async_abort(reason="cannot_connect")
+        if found is None:
+            return self.async_abort(reason="not_supported")
+        family, identity = found
+        await self.async_set_unique_id(identity.unique_id)
+        self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
+        self._family, self._identity = family, identity
+        self._data = {**data, CONF_FAMILY: family.key, CONF_MAC: mac}
+        self.context["title_placeholders"] = {"name": identity.title}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user confirm a discovered device before asking for its login."""
+        assert self._family is not None and self._identity is not None
+        if user_input is not None:
+            if self._family.needs_auth:
+                return await self.async_step_credentials()
+            return self.async_create_entry(title=self._identity.title, data=self._data)
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            description_placeholders={
+                "name": self._identity.title,
+                "host": self._data[CONF_HOST],
+                "family": self._family.name,
+            },
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The device refused the stored login several times in a row."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new login for the same device."""
+        entry = self._get_reauth_entry()
+        family = FAMILIES[entry.data[CONF_FAMILY]]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            identity, errors = await self._async_validate(family, {**entry.data, **user_input})
+            if identity is not None:
+                await self.async_set_unique_id(identity.unique_id)
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(entry, data_updates=user_input)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(
+                CREDENTIALS_SCHEMA, user_input or {CONF_USERNAME: entry.data.get(CONF_USERNAME)}
+            ),
+            errors=errors,
+            description_placeholders={"name": entry.title},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the host, port or TLS settings of an entry; it must stay the same device."""
+        entry = self._get_reconfigure_entry()
+        family = FAMILIES[entry.data[CONF_FAMILY]]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            updates = _connection(user_input)
+            data = {k: v for k, v in entry.data.items() if k != CONF_PORT} | updates
+            identity, errors = await self._async_validate(family, data)
+            if identity is not None:
+                await self.async_set_unique_id(identity.unique_id)
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                CONNECTION_SCHEMA, user_input or dict(entry.data)
+            ),
+            errors=errors,
+        )
+
+
+class CamHubOptionsFlow(OptionsFlowWithReload):
+    """Options that need the device's capabilities, so the entry must be loaded."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form: the family's options and the snapshot age."""
+        entry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        runtime = entry.runtime_data
+        schema = runtime.family.options_schema(runtime.coordinator.data, entry.options).extend(
+            {
+                vol.Required(
+                    CONF_SNAPSHOT_MAX_AGE,
+                    default=entry.options.get(CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE),
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=0,
+                        max=60,
+                        step=0.5,
+                        unit_of_measurement="s",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)

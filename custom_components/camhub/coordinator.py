@@ -1,0 +1,79 @@
+"""Coordinator: one per config entry, holding the family's typed state.
+
+Families with an event channel push state with `async_set_updated_data` and set
+`update_interval` to None while the channel is up (UniFi Protect's model); families without one
+poll at their interval. Availability follows `last_update_success`, and Home Assistant's
+coordinator logs exactly once when a device goes away and once when it comes back.
+
+Credentials refused once are not yet a reason to bother the user: a rebooting camera often
+refuses a login or two. Reauth starts after `AUTH_FAILURES_BEFORE_REAUTH` refusals in a row,
+or at once during setup, when nothing has worked yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api.errors import AuthError, CamHubError
+from .const import AUTH_FAILURES_BEFORE_REAUTH, DOMAIN
+
+if TYPE_CHECKING:
+    from .data import CamHubConfigEntry
+    from .families.base import Family
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class CamHubCoordinator(DataUpdateCoordinator[Any]):
+    """Fetches (or receives) one device family's state."""
+
+    config_entry: CamHubConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: CamHubConfigEntry,
+        family: Family[Any, Any],
+        client: Any,
+    ) -> None:
+        """Poll at the family's interval until (if ever) an event channel takes over."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=family.update_interval,
+        )
+        self.family = family
+        self.client = client
+        self._auth_failures = 0
+
+    async def _async_update_data(self) -> Any:
+        try:
+            state = await self.family.fetch_state(self.client)
+        except AuthError as err:
+            self._auth_failures += 1
+            if self.data is None or self._auth_failures >= AUTH_FAILURES_BEFORE_REAUTH:
+                raise ConfigEntryAuthFailed(
+                    translation_domain=DOMAIN,
+                    translation_key=err.translation_key,
+                    translation_placeholders={"error": str(err)},
+                ) from err
+            raise _update_failed(err) from err
+        except CamHubError as err:
+            raise _update_failed(err) from err
+        self._auth_failures = 0
+        return state
+
+
+def _update_failed(err: CamHubError) -> UpdateFailed:
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=err.translation_key,
+        translation_placeholders={"error": str(err)},
+    )

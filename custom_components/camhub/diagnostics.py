@@ -1,0 +1,68 @@
+"""Diagnostics: entry, options, the family's state and the live streams, with secrets redacted."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_MAC
+from .data import CamHubConfigEntry
+
+TO_REDACT = {
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    CONF_USERNAME,
+    CONF_MAC,
+    "api_token",
+    "mac",
+    "serial",
+    "serial_number",
+    "serialNumber",
+    "macAddr",
+    "unique_id",
+    "url",
+    "title",
+}
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses (the families' typed state) as JSON-friendly dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: CamHubConfigEntry
+) -> dict[str, Any]:
+    """What support needs to see, without credentials, serials, MACs or addresses."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    return async_redact_data(
+        {
+            "entry": entry.as_dict(),
+            "family": runtime.family.key,
+            "last_update_success": coordinator.last_update_success,
+            "update_interval": str(coordinator.update_interval),
+            "state": _plain(coordinator.data),
+            "streams": {
+                key: {
+                    "running": hub.running,
+                    "connected": hub.connected,
+                    "viewers": hub.viewers,
+                    **dataclasses.asdict(hub.stats),
+                }
+                for key, hub in runtime.hubs.items()
+            },
+        },
+        TO_REDACT,
+    )

@@ -1,0 +1,115 @@
+"""The contract every device family implements.
+
+A family says how to recognise a host (`probe`, no credentials), how to build and verify its
+client, how its state is fetched and how often (or that it is pushed), which Home Assistant
+devices and video sources it has, and what its options are. The platforms (`camera.py`, ...)
+and the config flow are generic and only ever talk to this interface, so adding a family is a
+new module here plus a client in `api/`, never a new entity class.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import aiohttp
+import voluptuous as vol
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SSL, Platform
+from homeassistant.helpers.device_registry import DeviceInfo
+from yarl import URL
+
+from ..api.transport import build_url
+from ..streaming import FrameSource
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a device is: what the config flow learns before creating an entry."""
+
+    unique_id: str
+    title: str
+    model: str | None = None
+    mac: str | None = None
+
+
+SnapshotFn = Callable[[], Awaitable[bytes]]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VideoSource:
+    """One camera entity's worth of video.
+
+    `snapshot` fetches a still from the device; `frames` opens the live upstream a FrameHub
+    shares between viewers; `stream_source` gives an RTSP/HLS URL for go2rtc/WebRTC;
+    `history` (2N) fetches a still from N seconds ago.
+    """
+
+    key: str
+    device_id: str
+    translation_key: str
+    snapshot: SnapshotFn
+    frames: FrameSource | None = None
+    stream_source: Callable[[], Awaitable[str | None]] | None = None
+    history: Callable[[int], Awaitable[bytes]] | None = None
+    frame_interval: float = 0.5
+    enabled_default: bool = True
+
+
+class Family[ClientT, StateT](ABC):
+    """One device family. Subclasses are stateless singletons registered in `FAMILIES`."""
+
+    key: ClassVar[str]
+    """Stored in the config entry (`family`); never change it."""
+    name: ClassVar[str]
+    needs_auth: ClassVar[bool] = True
+    platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
+    update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
+    """Poll interval; None for a family whose state is pushed by an event channel."""
+
+    def default_port(self, ssl: bool) -> int:
+        """The port used when the user leaves it empty."""
+        return 443 if ssl else 80
+
+    @abstractmethod
+    async def probe(self, session: aiohttp.ClientSession, url: URL) -> Identity | None:
+        """Recognise this family at `url` without credentials; None if it is not one.
+
+        Raise `ConnectError` when nothing answers at all, so the flow can tell "cannot
+        connect" from "not a supported device".
+        """
+
+    @abstractmethod
+    def create_client(self, session: aiohttp.ClientSession, data: Mapping[str, Any]) -> ClientT:
+        """Build the client from a config entry's data (url parts and credentials)."""
+
+    @abstractmethod
+    async def validate(self, client: ClientT) -> Identity:
+        """Check the credentials with a request that needs them, and return the identity."""
+
+    @abstractmethod
+    async def fetch_state(self, client: ClientT) -> StateT:
+        """Everything the entities show, in one typed object."""
+
+    @abstractmethod
+    def device_infos(self, state: StateT) -> dict[str, DeviceInfo]:
+        """Home Assistant devices by device id (the id entities refer to)."""
+
+    @abstractmethod
+    def video_sources(
+        self, client: ClientT, state: StateT, options: Mapping[str, Any]
+    ) -> list[VideoSource]:
+        """The camera entities this state offers, with the options applied."""
+
+    def options_schema(self, state: StateT, options: Mapping[str, Any]) -> vol.Schema:
+        """The family's own options (the shared ones are added by the flow)."""
+        return vol.Schema({})
+
+
+def entry_url(family: Family[Any, Any], data: Mapping[str, Any]) -> URL:
+    """The base URL of an entry's device from its host, port and ssl settings."""
+    ssl = bool(data.get(CONF_SSL, False))
+    port = data.get(CONF_PORT) or family.default_port(ssl)
+    return build_url(data[CONF_HOST], int(port), ssl)

@@ -1,0 +1,185 @@
+"""2N IP intercoms: one device per intercom, one camera per video source.
+
+Identity comes from `/api/system/info`, which answers without credentials, so the config flow
+can recognise a 2N device before asking for a login. The login is verified with
+`/api/camera/caps`, which needs the Camera Monitoring privilege. No event channel: the state
+(identity and caps) is polled slowly, mainly to know the intercom is reachable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import aiohttp
+import voluptuous as vol
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
+from homeassistant.helpers import selector
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from yarl import URL
+
+from ..api.errors import CamHubError, ConnectError
+from ..api.intercom2n import (
+    FPS_MAX,
+    FPS_MIN,
+    HISTORY_MAX_HEIGHT,
+    HISTORY_MAX_WIDTH,
+    Caps,
+    Intercom2NClient,
+    Resolution,
+    SystemInfo,
+)
+from ..const import CONF_FPS, CONF_RESOLUTION, DEFAULT_FPS, DOMAIN
+from .base import Family, Identity, VideoSource, entry_url
+
+DEFAULT_RESOLUTION = Resolution(640, 480)
+KNOWN_SOURCES = ("internal", "external")
+
+
+@dataclass(frozen=True, slots=True)
+class Intercom2NState:
+    """Identity and camera capabilities of one intercom."""
+
+    info: SystemInfo
+    caps: Caps
+
+
+def _identity(info: SystemInfo) -> Identity:
+    return Identity(
+        unique_id=info.serial,
+        title=f"{info.name} ({info.serial})" if info.name != info.variant else info.variant,
+        model=info.variant,
+        mac=info.mac,
+    )
+
+
+class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
+    """2N IP intercoms (IP Verso, IP Style, IP One, ...)."""
+
+    key: ClassVar[str] = "intercom_2n"
+    name: ClassVar[str] = "2N IP intercom"
+    platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
+    update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
+
+    async def probe(self, session: aiohttp.ClientSession, url: URL) -> Identity | None:
+        """A 2N device answers `/api/system/info` with a serial number, without a login."""
+        client = Intercom2NClient(session, str(url))
+        try:
+            info = await client.system_info()
+        except ConnectError:
+            raise
+        except CamHubError:  # an HTTP server, but not a 2N one
+            return None
+        return _identity(info)
+
+    def create_client(
+        self, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> Intercom2NClient:
+        """A client with the entry's credentials (Digest, or Basic where the device wants it)."""
+        return Intercom2NClient(
+            session, str(entry_url(self, data)), data.get(CONF_USERNAME), data.get(CONF_PASSWORD)
+        )
+
+    async def validate(self, client: Intercom2NClient) -> Identity:
+        """Caps need the Camera Monitoring privilege: exactly what CamHub will use."""
+        info = await client.system_info()
+        await client.caps()
+        return _identity(info)
+
+    async def fetch_state(self, client: Intercom2NClient) -> Intercom2NState:
+        """Identity and caps (caps also prove the credentials still work)."""
+        return Intercom2NState(info=await client.system_info(), caps=await client.caps())
+
+    def device_infos(self, state: Intercom2NState) -> dict[str, DeviceInfo]:
+        """One device: the intercom."""
+        info = state.info
+        device = DeviceInfo(
+            identifiers={(DOMAIN, info.serial)},
+            manufacturer="2N",
+            model=info.variant,
+            name=info.name,
+            serial_number=info.serial,
+            sw_version=info.sw_version,
+            hw_version=info.hw_version,
+        )
+        if info.mac:
+            device["connections"] = {(CONNECTION_NETWORK_MAC, info.mac.lower())}
+        return {info.serial: device}
+
+    def video_sources(
+        self, client: Intercom2NClient, state: Intercom2NState, options: Mapping[str, Any]
+    ) -> list[VideoSource]:
+        """One camera per source the caps list, at the chosen resolution and frame rate."""
+        resolution = _resolution(state.caps, options)
+        fps = int(options.get(CONF_FPS, DEFAULT_FPS))
+        history = state.caps.best_at_most(
+            min(resolution.width, HISTORY_MAX_WIDTH), min(resolution.height, HISTORY_MAX_HEIGHT)
+        )
+        return [
+            _source(client, state.info.serial, name, resolution, history, fps)
+            for name in state.caps.sources
+        ]
+
+    def options_schema(self, state: Intercom2NState, options: Mapping[str, Any]) -> vol.Schema:
+        """Resolution from the caps; MJPEG frame rate within what the intercom allows."""
+        return vol.Schema(
+            {
+                vol.Required(
+                    CONF_RESOLUTION, default=str(_resolution(state.caps, options))
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[str(r) for r in state.caps.resolutions],
+                        mode=selector.SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Required(CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)): vol.All(
+                    selector.NumberSelector(
+                        selector.NumberSelectorConfig(
+                            min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
+                        )
+                    ),
+                    vol.Coerce(int),
+                ),
+            }
+        )
+
+
+def _resolution(caps: Caps, options: Mapping[str, Any]) -> Resolution:
+    """The chosen resolution if the camera still offers it, else the best up to 640x480."""
+    try:
+        chosen = Resolution.parse(str(options[CONF_RESOLUTION]))
+    except (KeyError, ValueError):
+        chosen = DEFAULT_RESOLUTION
+    if chosen in caps.resolutions:
+        return chosen
+    return caps.best_at_most(DEFAULT_RESOLUTION.width, DEFAULT_RESOLUTION.height)
+
+
+def _source(
+    client: Intercom2NClient,
+    serial: str,
+    source: str,
+    resolution: Resolution,
+    history: Resolution,
+    fps: int,
+) -> VideoSource:
+    async def snapshot() -> bytes:
+        return await client.snapshot(source, resolution)
+
+    def frames() -> AsyncIterator[bytes]:
+        return client.mjpeg(source, resolution, fps)
+
+    async def from_history(seconds_ago: int) -> bytes:
+        return await client.snapshot(source, history, seconds_ago)
+
+    return VideoSource(
+        key=source,
+        device_id=serial,
+        translation_key=source if source in KNOWN_SOURCES else "camera",
+        snapshot=snapshot,
+        frames=frames,
+        history=from_history,
+        frame_interval=1 / fps,
+    )
