@@ -142,7 +142,7 @@ async def test_mjpeg_viewer_survives_device_restart(
     frames = await viewer.read(3, timeout=15)  # the same response keeps going
     assert len(frames) == 3
     assert intercom.stats.streams_opened >= 2
-    hub = intercom_entry.runtime_data.hubs["internal"]
+    hub = intercom_entry.runtime_data.hubs["54-0000-0001_internal"]
     assert hub.connected and hub.stats.upstream_failures >= 1
     viewer.response.close()
 

@@ -31,5 +31,6 @@ async def test_diagnostics_redacted(
     assert diag["state"]["info"]["serial"] == "**REDACTED**"
     assert diag["state"]["info"]["sw_version"] == "2.41.0.62.3"
     assert diag["state"]["caps"]["sources"] == ["internal", "external"]
-    assert diag["streams"]["internal"]["upstream_connects"] == 0
+    assert diag["streams"][0]["source"] == "internal"
+    assert diag["streams"][0]["upstream_connects"] == 0
     assert diag["last_update_success"] is True

@@ -2,16 +2,19 @@
 
 Setting up an entry builds the family's client on Home Assistant's shared HTTP session,
 fetches the first state (ConfigEntryNotReady if the device is down, reauth if the login is
-refused), creates one FrameHub per video source, then forwards to the family's platforms.
+refused), starts the family's event channels, then forwards to the family's platforms, which
+add entities as the state offers them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from homeassistant.const import CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -19,6 +22,7 @@ from .const import CONF_FAMILY, DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry, CamHubRuntime
 from .families import FAMILIES
+from .families.base import VideoSource
 from .services import async_setup_services
 from .streaming import FrameHub
 
@@ -39,12 +43,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bo
     coordinator = CamHubCoordinator(hass, entry, family, client)
     await coordinator.async_config_entry_first_refresh()
 
-    runtime = CamHubRuntime(family=family, client=client, coordinator=coordinator)
-    for source in family.video_sources(client, coordinator.data, entry.options):
-        runtime.sources[source.key] = source
-        if source.frames is not None:
-            runtime.hubs[source.key] = _make_hub(hass, entry, coordinator, source.key, source)
-    entry.runtime_data = runtime
+    def hub_factory(source: VideoSource) -> FrameHub:
+        return _make_hub(hass, entry, coordinator, source)
+
+    entry.runtime_data = CamHubRuntime(
+        family=family,
+        client=client,
+        coordinator=coordinator,
+        options=entry.options,
+        hub_factory=hub_factory,
+    )
+    for index, task in enumerate(family.push_tasks(client, coordinator)):
+        entry.async_create_background_task(hass, task, f"{DOMAIN} events {entry.title} {index}")
     await hass.config_entries.async_forward_entry_setups(entry, family.platforms)
     return True
 
@@ -53,20 +63,21 @@ def _make_hub(
     hass: HomeAssistant,
     entry: CamHubConfigEntry,
     coordinator: CamHubCoordinator,
-    key: str,
-    source: Any,
+    source: VideoSource,
 ) -> FrameHub:
-    def task_factory(coro: Any, name: str) -> Any:
+    assert source.frames is not None
+
+    def task_factory(coro: Coroutine[Any, Any, None], name: str) -> Any:
         return entry.async_create_background_task(hass, coro, name)
 
     def on_connection(connected: bool) -> None:
         # A broken stream is the quickest sign a device went away: check now rather than
         # at the next poll, so entities turn unavailable (and back) promptly.
-        if not connected:
+        if not connected and not coordinator.push_connected:
             hass.async_create_task(coordinator.async_request_refresh(), eager_start=False)
 
     return FrameHub(
-        f"{entry.title} {key}",
+        f"{entry.title} {source.uid}",
         source.frames,
         task_factory=task_factory,
         on_connection=on_connection,
@@ -82,3 +93,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> b
         for hub in entry.runtime_data.hubs.values():
             await hub.async_close()
     return unloaded
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: CamHubConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """A device may be removed by hand once the entry's state no longer has it."""
+    ids = entry.runtime_data.coordinator.device_ids
+    return not any(
+        domain == DOMAIN and identifier in ids for domain, identifier in device.identifiers
+    )

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from aiohttp import web
 from homeassistant.components.camera import Camera, CameraEntityFeature
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.errors import CamHubError
 from .const import CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE, DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry
-from .entity import CamHubEntity
+from .entity import CamHubEntity, translated_error
 from .families.base import VideoSource
 from .streaming import FrameHub
 
@@ -42,19 +42,18 @@ async def async_setup_entry(
     """Add a camera per video source of the entry."""
     runtime = entry.runtime_data
     max_age = float(entry.options.get(CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE))
-    async_add_entities(
-        CamHubCamera(runtime.coordinator, source, runtime.hubs.get(source.key), max_age)
-        for source in runtime.sources.values()
-    )
 
+    @callback
+    def add_new() -> None:
+        new = runtime.sync_sources()
+        if new:
+            async_add_entities(
+                CamHubCamera(runtime.coordinator, source, runtime.hubs.get(source.uid), max_age)
+                for source in new
+            )
 
-def translated_error(err: CamHubError) -> HomeAssistantError:
-    """A device failure as the user-facing, translated error of an action or image request."""
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=err.translation_key,
-        translation_placeholders={"error": str(err)},
-    )
+    add_new()
+    entry.async_on_unload(runtime.coordinator.async_add_listener(add_new))
 
 
 class CamHubCamera(CamHubEntity, Camera):
@@ -78,6 +77,12 @@ class CamHubCamera(CamHubEntity, Camera):
         self._attr_frame_interval = source.frame_interval
         if source.stream_source is not None:
             self._attr_supported_features = CameraEntityFeature.STREAM
+
+    @property
+    def available(self) -> bool:
+        """Unavailable once the source is no longer offered (a camera unplugged, ...)."""
+        runtime = self.coordinator.config_entry.runtime_data
+        return super().available and self.source.uid in runtime.current_sources
 
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -52,6 +52,34 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
         self.family = family
         self.client = client
         self._auth_failures = 0
+        self._device_ids: tuple[Any, frozenset[str]] = (None, frozenset())
+        self.push_connected = False
+
+    @property
+    def device_ids(self) -> frozenset[str]:
+        """Ids of the devices in the current state (cached per state object)."""
+        data = self.data
+        if self._device_ids[0] is not data:
+            ids = frozenset(self.family.device_infos(data)) if data is not None else frozenset()
+            self._device_ids = (data, ids)
+        return self._device_ids[1]
+
+    @callback
+    def async_set_push_connected(self, connected: bool) -> None:
+        """An event channel came up (stop polling) or went down (poll until it returns)."""
+        if connected == self.push_connected:
+            return
+        self.push_connected = connected
+        self.update_interval = None if connected else self.family.update_interval
+        if connected:
+            self._unschedule_refresh()
+        else:
+            self._schedule_refresh()
+
+    async def async_after_write(self) -> None:
+        """After a write: families with events get the new state pushed; others re-read."""
+        if not self.push_connected:
+            await self.async_request_refresh()
 
     async def _async_update_data(self) -> Any:
         try:

@@ -54,15 +54,17 @@ async def async_get_config_entry_diagnostics(
             "last_update_success": coordinator.last_update_success,
             "update_interval": str(coordinator.update_interval),
             "state": _plain(coordinator.data),
-            "streams": {
-                key: {
+            # Listed by the source's own key: the uid contains the device's serial.
+            "streams": [
+                {
+                    "source": runtime.sources[uid].key,
                     "running": hub.running,
                     "connected": hub.connected,
                     "viewers": hub.viewers,
                     **dataclasses.asdict(hub.stats),
                 }
-                for key, hub in runtime.hubs.items()
-            },
+                for uid, hub in runtime.hubs.items()
+            ],
         },
         TO_REDACT,
     )

@@ -10,10 +10,10 @@ new module here plus a client in `api/`, never a new entity class.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
 import voluptuous as vol
@@ -23,6 +23,10 @@ from yarl import URL
 
 from ..api.transport import build_url
 from ..streaming import FrameSource
+
+if TYPE_CHECKING:
+    from ..coordinator import CamHubCoordinator
+    from ..descriptions import CamHubDescription
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,11 @@ class VideoSource:
     history: Callable[[int], Awaitable[bytes]] | None = None
     frame_interval: float = 0.5
     enabled_default: bool = True
+
+    @property
+    def uid(self) -> str:
+        """Unique within Home Assistant: the camera entity's unique id and the hub's key."""
+        return f"{self.device_id}_{self.key}"
 
 
 class Family[ClientT, StateT](ABC):
@@ -102,6 +111,26 @@ class Family[ClientT, StateT](ABC):
         self, client: ClientT, state: StateT, options: Mapping[str, Any]
     ) -> list[VideoSource]:
         """The camera entities this state offers, with the options applied."""
+
+    remove_stale_entities: ClassVar[bool] = False
+    """True where an item that leaves the state is deleted for good (a CamStreamer stream),
+    so its entities are removed; False where it may come back (an unplugged camera)."""
+
+    def entity_descriptions(
+        self, client: ClientT, state: StateT, options: Mapping[str, Any]
+    ) -> list[CamHubDescription]:
+        """Every non-camera entity, as descriptions (see `descriptions.py`)."""
+        return []
+
+    def push_tasks(
+        self, client: ClientT, coordinator: CamHubCoordinator
+    ) -> list[Coroutine[Any, Any, None]]:
+        """Long-running coroutines that push state (event channels), run per loaded entry.
+
+        Each calls `coordinator.async_set_updated_data(...)` on events and
+        `coordinator.async_set_push_connected(...)` as its channel comes and goes.
+        """
+        return []
 
     def options_schema(self, state: StateT, options: Mapping[str, Any]) -> vol.Schema:
         """The family's own options (the shared ones are added by the flow)."""
