@@ -27,7 +27,8 @@ async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
 
 async def test_setup_and_unload(hass: HomeAssistant, intercom_entry: MockConfigEntry) -> None:
     assert intercom_entry.state is ConfigEntryState.LOADED
-    assert set(intercom_entry.runtime_data.hubs) == {"54-0000-0001_internal", "54-0000-0001_external"}
+    hubs = set(intercom_entry.runtime_data.hubs)
+    assert hubs == {"54-0000-0001_internal", "54-0000-0001_external"}
     assert await hass.config_entries.async_unload(intercom_entry.entry_id)
     assert intercom_entry.state is ConfigEntryState.NOT_LOADED
     assert hass.states.get(INTERNAL).state == STATE_UNAVAILABLE

@@ -23,7 +23,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import (
     CONF_HOST,
-    CONF_PASSWORD,
     CONF_PORT,
     CONF_SSL,
     CONF_USERNAME,
@@ -61,14 +60,6 @@ CONNECTION_SCHEMA = vol.Schema(
         ),
         vol.Required(CONF_SSL, default=False): selector.BooleanSelector(),
         vol.Required(CONF_VERIFY_SSL, default=True): selector.BooleanSelector(),
-    }
-)
-CREDENTIALS_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_USERNAME): selector.TextSelector(),
-        vol.Required(CONF_PASSWORD): selector.TextSelector(
-            selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-        ),
     }
 )
 
@@ -189,7 +180,9 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(title=identity.title, data=data)
         return self.async_show_form(
             step_id="credentials",
-            data_schema=self.add_suggested_values_to_schema(CREDENTIALS_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(
+                self._family.credentials_schema, user_input
+            ),
             errors=errors,
             description_placeholders={"name": self._identity.title, "family": self._family.name},
         )
@@ -255,7 +248,8 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=self.add_suggested_values_to_schema(
-                CREDENTIALS_SCHEMA, user_input or {CONF_USERNAME: entry.data.get(CONF_USERNAME)}
+                family.credentials_schema,
+                user_input or {CONF_USERNAME: entry.data.get(CONF_USERNAME)},
             ),
             errors=errors,
             description_placeholders={"name": entry.title},

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
 import voluptuous as vol
-from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SSL, Platform
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_USERNAME,
+    Platform,
+)
+from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import DeviceInfo
 from yarl import URL
 
@@ -67,6 +75,16 @@ class VideoSource:
         return f"{self.device_id}_{self.key}"
 
 
+USERNAME_PASSWORD = vol.Schema(
+    {
+        vol.Required(CONF_USERNAME): selector.TextSelector(),
+        vol.Required(CONF_PASSWORD): selector.TextSelector(
+            selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+        ),
+    }
+)
+
+
 class Family[ClientT, StateT](ABC):
     """One device family. Subclasses are stateless singletons registered in `FAMILIES`."""
 
@@ -74,6 +92,8 @@ class Family[ClientT, StateT](ABC):
     """Stored in the config entry (`family`); never change it."""
     name: ClassVar[str]
     needs_auth: ClassVar[bool] = True
+    credentials_schema: ClassVar[vol.Schema] = USERNAME_PASSWORD
+    """What the credentials and reauth steps ask for (field names are stored in the entry)."""
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
     update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
     """Poll interval; None for a family whose state is pushed by an event channel."""
