@@ -223,3 +223,35 @@ async def test_snapshot_history_device_error(
         )
     assert err.value.translation_key == "invalid_auth"
     assert not (tmp_path / "x.jpg").exists()
+
+
+async def test_viewer_leaving_while_device_down_releases_the_upstream(
+    hass: HomeAssistant,
+    intercom: Intercom2N,
+    intercom_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """With no frames to write, the heartbeat still notices a viewer that has gone."""
+    from unittest.mock import patch
+
+    with patch("custom_components.camhub.camera.VIEWER_HEARTBEAT", 0.1):
+        client = await hass_client()
+        viewer = await open_viewer(client, INTERNAL)
+        await viewer.read(1)
+        hub = intercom_entry.runtime_data.hubs["54-0000-0001_internal"]
+        await intercom.stop()
+        viewer.response.close()
+        async with asyncio.timeout(5):
+            while hub.viewers:
+                await asyncio.sleep(0.05)
+    assert hub.viewers == 0
+
+
+async def test_no_stream_source_for_mjpeg_only_cameras(
+    hass: HomeAssistant, intercom_entry: MockConfigEntry
+) -> None:
+    from homeassistant.components.camera import async_get_stream_source
+
+    assert await async_get_stream_source(hass, INTERNAL) is None
+    state = hass.states.get(INTERNAL)
+    assert state is not None and state.attributes["supported_features"] == 0

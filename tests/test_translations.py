@@ -30,3 +30,36 @@ def test_every_error_translation_key_exists() -> None:
     for platform in strings["entity"].values():
         known.update(platform)
     assert used - known == set()
+
+
+def test_quality_scale_states_every_rule() -> None:
+    import yaml
+
+    rules = yaml.safe_load((COMPONENT / "quality_scale.yaml").read_text())["rules"]
+    expected = """action-setup appropriate-polling brands common-modules config-flow
+    config-flow-test-coverage dependency-transparency docs-actions docs-high-level-description
+    docs-installation-instructions docs-removal-instructions entity-event-setup entity-unique-id
+    has-entity-name runtime-data test-before-configure test-before-setup unique-config-entry
+    action-exceptions config-entry-unloading docs-configuration-parameters
+    docs-installation-parameters entity-unavailable integration-owner log-when-unavailable
+    parallel-updates reauthentication-flow test-coverage devices diagnostics discovery
+    discovery-update-info docs-data-update docs-examples docs-known-limitations
+    docs-supported-devices docs-supported-functions docs-troubleshooting docs-use-cases
+    dynamic-devices entity-category entity-device-class entity-disabled-by-default
+    entity-translations exception-translations icon-translations reconfiguration-flow
+    repair-issues stale-devices async-dependency inject-websession strict-typing""".split()
+    assert set(rules) == set(expected)
+    for rule, value in rules.items():
+        status = value["status"] if isinstance(value, dict) else value
+        assert status in {"done", "todo", "exempt"}, rule
+        if status == "exempt":
+            assert value.get("comment"), f"{rule} is exempt without a reason"
+
+
+def test_manifest_keys_in_hassfest_order() -> None:
+    manifest = json.loads((COMPONENT / "manifest.json").read_text())
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    assert manifest["iot_class"] == "local_push"
+    assert not any("depthai" in req for req in manifest["requirements"])
