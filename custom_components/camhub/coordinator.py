@@ -13,6 +13,7 @@ or at once during setup, when nothing has worked yet.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant, callback
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from .families.base import Family
 
 _LOGGER = logging.getLogger(__name__)
+
+RETRY_INTERVAL = timedelta(seconds=30)
+"""How often a push family whose last read failed re-reads until one works."""
 
 
 class CamHubCoordinator(DataUpdateCoordinator[Any]):
@@ -77,9 +81,13 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
             self._schedule_refresh()
 
     async def async_after_write(self) -> None:
-        """After a write: families with events get the new state pushed; others re-read."""
+        """After a write: families with events get the new state pushed; others re-read.
+
+        Not debounced: after a second write within the debouncer's cooldown the entity would
+        show the old value for seconds, and a user moving a slider sees it jump back.
+        """
         if not self.push_connected:
-            await self.async_request_refresh()
+            await self.async_refresh()
 
     async def _async_update_data(self) -> Any:
         try:
@@ -94,9 +102,21 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
                 ) from err
             raise _update_failed(err) from err
         except CamHubError as err:
+            self._poll_until_success()
             raise _update_failed(err) from err
         self._auth_failures = 0
+        if self.push_connected:
+            self.update_interval = None
         return state
+
+    def _poll_until_success(self) -> None:
+        """A failed read leaves stale state that no event will repair: poll until one works.
+
+        With an event channel up there is no polling; a re-read that fails (the device
+        answered an event with a 500) would otherwise leave entities unavailable until the
+        next event.
+        """
+        self.update_interval = self.family.update_interval or RETRY_INTERVAL
 
 
 def _update_failed(err: CamHubError) -> UpdateFailed:

@@ -465,9 +465,10 @@ def test_cli(socket_enabled: None) -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline().strip() for _ in range(3)]
-        assert lines[2] == "READY"
-        devices = [json.loads(line) for line in lines[:2]]
+        lines = list(iter(proc.stdout.readline, "READY\n"))
+        every = [json.loads(line) for line in lines]
+        assert all(d["host"] == "127.0.0.1" and d["port"] > 0 for d in every)
+        devices = [d for d in every if d["family"] == "intercom_2n"]
         assert [d["name"] for d in devices] == ["Front door", "Back gate"]
         assert {d["family"] for d in devices} == {"intercom_2n"}
         assert len({d["serial"] for d in devices}) == 2
