@@ -9,17 +9,22 @@ fault injection. One module per device family; `core.Simulator` ties them togeth
         ...  # talk to door.url; inspect door.stats; set door.faults
 """
 
+from .aipix import AipixServer
 from .core import Simulator
 from .device import Faults, SimDevice, Stats
 from .frames import FrameClock, FrameRenderer, FrameTag, parse_frame_tag
 from .intercom2n import Intercom2N
+from .liveview import LiveViewServer, SimCamera
 
 __all__ = [
+    "AipixServer",
     "Faults",
     "FrameClock",
     "FrameRenderer",
     "FrameTag",
     "Intercom2N",
+    "LiveViewServer",
+    "SimCamera",
     "SimDevice",
     "Simulator",
     "Stats",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .core import Simulator
 from .device import SimDevice
+from .liveview import SimCamera
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,24 @@ def _add_intercom(sim: Simulator, i: int, port: int) -> Awaitable[SimDevice]:
     )
 
 
-FAMILIES: tuple[Family, ...] = (Family("intercoms", "2N IP intercoms", 2, _add_intercom),)
+def _add_aipix(sim: Simulator, i: int, port: int) -> Awaitable[SimDevice]:
+    return sim.add_aipix(name=f"AIPIX VMS {i + 1}", token=f"aipix-token-{i + 1}", port=port)
+
+
+def _add_liveview(sim: Simulator, i: int, port: int) -> Awaitable[SimDevice]:
+    """A live-view server with two cameras: an ILCE-7M4 with OSD and an FX3 without."""
+    cameras = [
+        SimCamera(f"D10F6014{i:04X}", model="ILCE-7M4"),
+        SimCamera(f"D06CE05E{i:04X}", model="ILCE-FX3", osd_supported=False),
+    ]
+    return sim.add_liveview(name=f"Camera Remote server {i + 1}", cameras=cameras, port=port)
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("intercoms", "2N IP intercoms", 2, _add_intercom),
+    Family("aipix", "AIPIX VMS servers (three cameras each)", 0, _add_aipix),
+    Family("liveview", "Camera Remote live-view servers (two cameras each)", 1, _add_liveview),
+)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -13,9 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Self, TypeVar, Unpack
 
+from .aipix import AipixOptions, AipixServer
 from .device import Faults, SimDevice, Stats
 from .frames import FrameClock
 from .intercom2n import Intercom2N, Intercom2NOptions
+from .liveview import LiveViewServer, LiveViewServerOptions
 
 __all__ = ["Faults", "SimDevice", "Simulator", "Stats"]
 
@@ -80,3 +82,11 @@ class Simulator:
     async def add_intercom_2n(self, **kwargs: Unpack[Intercom2NOptions]) -> Intercom2N:
         """A 2N IP intercom; see `Intercom2N` for the options."""
         return await self.add(Intercom2N(clock=self.clock, executor=self._executor, **kwargs))
+
+    async def add_liveview(self, **kwargs: Unpack[LiveViewServerOptions]) -> LiveViewServer:
+        """A Camera Remote live-view server; see `LiveViewServer` for the options."""
+        return await self.add(LiveViewServer(clock=self.clock, executor=self._executor, **kwargs))
+
+    async def add_aipix(self, **kwargs: Unpack[AipixOptions]) -> AipixServer:
+        """An AIPIX VMS server with cameras; see `AipixServer` for the options."""
+        return await self.add(AipixServer(clock=self.clock, executor=self._executor, **kwargs))

@@ -22,7 +22,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.camhub.const import CONF_FAMILY, CONF_MAC, DOMAIN
-from simulator import Intercom2N, Simulator
+from simulator import AipixServer, Intercom2N, LiveViewServer, SimCamera, Simulator
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +66,96 @@ async def intercom_entry(hass: HomeAssistant, intercom: Intercom2N) -> MockConfi
         unique_id=intercom.serial,
         data=intercom_data(intercom),
         options={"snapshot_max_age": 2.0},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+# --- Camera Remote live-view server ---------------------------------------------------------
+
+LIVEVIEW_CAM_A = "D10F60149B0C"  # ILCE-7M4: OSD and movie recording
+LIVEVIEW_CAM_B = "D06CE05E3323"  # ILCE-FX3 here without OSD or movie recording
+
+
+@pytest.fixture
+async def liveview(sim: Simulator) -> LiveViewServer:
+    """A live-view server with two connected cameras; only the first has OSD and movies."""
+    return await sim.add_liveview(
+        cameras=[
+            SimCamera(LIVEVIEW_CAM_A, model="ILCE-7M4"),
+            SimCamera(LIVEVIEW_CAM_B, model="ILCE-FX3", osd_supported=False, movie_supported=False),
+        ]
+    )
+
+
+def liveview_data(device: LiveViewServer) -> dict[str, Any]:
+    """Config entry data for a simulated live-view server."""
+    return {
+        CONF_FAMILY: "liveview",
+        CONF_HOST: device.host,
+        CONF_PORT: device.port,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+    }
+
+
+async def setup_liveview_entry(
+    hass: HomeAssistant, device: LiveViewServer, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Add and load an entry for a live-view server."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camera Remote server",
+        unique_id=f"{device.host}:{device.port}",
+        data=liveview_data(device),
+        options=options if options is not None else {"snapshot_max_age": 2.0},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def liveview_entry(hass: HomeAssistant, liveview: LiveViewServer) -> MockConfigEntry:
+    """A loaded config entry for the live-view server."""
+    return await setup_liveview_entry(hass, liveview)
+
+
+# --- AIPIX VMS ------------------------------------------------------------------------------
+
+AIPIX_TOKEN = "aipix-integration-token"
+
+
+@pytest.fixture
+async def aipix(sim: Simulator) -> AipixServer:
+    """An AIPIX VMS with three cameras and one integration token."""
+    return await sim.add_aipix(name="VMS", token=AIPIX_TOKEN)
+
+
+def aipix_data(server: AipixServer) -> dict[str, Any]:
+    """Config entry data for a simulated AIPIX server."""
+    return {
+        CONF_FAMILY: "aipix",
+        CONF_HOST: server.host,
+        CONF_PORT: server.port,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        "api_token": server.token,
+    }
+
+
+@pytest.fixture
+async def aipix_entry(hass: HomeAssistant, aipix: AipixServer) -> MockConfigEntry:
+    """A loaded entry with the server's first two cameras, high stream only."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="AIPIX VMS (127.0.0.1)",
+        unique_id=f"127.0.0.1:{aipix.port}",
+        data=aipix_data(aipix),
+        options={"cameras": aipix.cameras[:2], "stream_types": ["high"]},
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

@@ -22,7 +22,7 @@ from .const import CONF_FAMILY, DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry, CamHubRuntime
 from .families import FAMILIES
-from .families.base import VideoSource
+from .families.base import Family, VideoSource
 from .services import async_setup_services
 from .streaming import FrameHub
 
@@ -39,7 +39,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bo
     """Connect to the device and create its entities."""
     family = FAMILIES[entry.data[CONF_FAMILY]]
     session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SSL, True))
-    client = family.create_client(session, entry.data)
+    client = family.create_client(session, {**entry.options, **entry.data})
     coordinator = CamHubCoordinator(hass, entry, family, client)
     await coordinator.async_config_entry_first_refresh()
 
@@ -53,10 +53,29 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bo
         options=entry.options,
         hub_factory=hub_factory,
     )
+    _register_devices(hass, entry, family)
     for index, task in enumerate(family.push_tasks(client, coordinator)):
         entry.async_create_background_task(hass, task, f"{DOMAIN} events {entry.title} {index}")
     await hass.config_entries.async_forward_entry_setups(entry, family.platforms)
     return True
+
+
+def _register_devices(
+    hass: HomeAssistant, entry: CamHubConfigEntry, family: Family[Any, Any]
+) -> None:
+    """Create the state's devices, parents first, so a `via_device` finds its parent.
+
+    A parent may have no entities of its own (an AIPIX server). Families whose items are
+    deleted for good (`remove_stale_entities`) also lose devices the state no longer has.
+    """
+    registry = dr.async_get(hass)
+    infos = family.device_infos(entry.runtime_data.coordinator.data)
+    for info in sorted(infos.values(), key=lambda info: "via_device" in info):
+        registry.async_get_or_create(config_entry_id=entry.entry_id, **info)
+    if family.remove_stale_entities:
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            if not any(d == DOMAIN and i in infos for d, i in device.identifiers):
+                registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
 
 
 def _make_hub(

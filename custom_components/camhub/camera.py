@@ -52,8 +52,10 @@ async def async_setup_entry(
                 for source in new
             )
 
-    add_new()
+    # Listen before adding: entities are added eagerly and register their own listeners, and
+    # `current_sources` (their availability) must be updated before they write their state.
     entry.async_on_unload(runtime.coordinator.async_add_listener(add_new))
+    add_new()
 
 
 class CamHubCamera(CamHubEntity, Camera):
@@ -73,6 +75,8 @@ class CamHubCamera(CamHubEntity, Camera):
         self.hub = hub
         self._snapshot_max_age = snapshot_max_age
         self._attr_translation_key = source.translation_key
+        if source.translation_placeholders:
+            self._attr_translation_placeholders = dict(source.translation_placeholders)
         self._attr_entity_registry_enabled_default = source.enabled_default
         self._attr_frame_interval = source.frame_interval
         if source.stream_source is not None:

@@ -165,7 +165,42 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         self.context["title_placeholders"] = {"name": identity.title}
         if family.needs_auth:
             return await self.async_step_credentials()
-        return self.async_create_entry(title=identity.title, data=self._data)
+        return await self._async_finish(identity, self._data)
+
+    async def _async_finish(self, identity: Identity, data: dict[str, Any]) -> ConfigFlowResult:
+        """Create the entry, after the family's extra step if it has one."""
+        assert self._family is not None
+        self._identity, self._data = identity, data
+        session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
+        client = self._family.create_client(session, data)
+        if await self._family.extra_step_schema(client, data) is None:
+            return self.async_create_entry(title=identity.title, data=data)
+        return await self.async_step_extra()
+
+    async def async_step_extra(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The family's own step after the login (AIPIX: which cameras to add)."""
+        assert self._family is not None and self._identity is not None
+        session = async_get_clientsession(self.hass, verify_ssl=self._data[CONF_VERIFY_SSL])
+        client = self._family.create_client(session, self._data)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                options, errors = await self._family.async_extra_step(client, user_input)
+            except CamHubError as err:
+                _LOGGER.debug("Extra step for %s failed: %r", self._data[CONF_HOST], err)
+                options, errors = {}, {"base": _error_key(err)}
+            if not errors:
+                return self.async_create_entry(
+                    title=self._identity.title, data=self._data, options=options
+                )
+        schema = await self._family.extra_step_schema(client, self._data)
+        assert schema is not None
+        return self.async_show_form(
+            step_id="extra",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+            description_placeholders={"name": self._identity.title, "family": self._family.name},
+        )
 
     async def async_step_credentials(
         self, user_input: dict[str, Any] | None = None
@@ -177,7 +212,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             data = {**self._data, **user_input}
             identity, errors = await self._async_validate(self._family, data)
             if identity is not None:
-                return self.async_create_entry(title=identity.title, data=data)
+                return await self._async_finish(identity, data)
         return self.async_show_form(
             step_id="credentials",
             data_schema=self.add_suggested_values_to_schema(
@@ -217,7 +252,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             if self._family.needs_auth:
                 return await self.async_step_credentials()
-            return self.async_create_entry(title=self._identity.title, data=self._data)
+            return await self._async_finish(self._identity, self._data)
         self._set_confirm_only()
         return self.async_show_form(
             step_id="discovery_confirm",
@@ -287,9 +322,17 @@ class CamHubOptionsFlow(OptionsFlowWithReload):
         entry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
         runtime = entry.runtime_data
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                errors = await runtime.family.async_validate_options(
+                    runtime.client, runtime.coordinator.data, user_input
+                )
+            except CamHubError as err:
+                errors = {"base": _error_key(err)}
+            if not errors:
+                return self.async_create_entry(data=user_input)
         schema = runtime.family.options_schema(runtime.coordinator.data, entry.options).extend(
             {
                 vol.Required(
@@ -306,4 +349,8 @@ class CamHubOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )

@@ -29,3 +29,24 @@ AUTH_FAILURES_BEFORE_REAUTH: Final = 3
 A camera that reboots can refuse a login or two while its web server comes up; asking the user
 to re-enter a password that is still right is the most annoying failure an integration has.
 """
+
+# AIPIX VMS
+CONF_API_TOKEN: Final = "api_token"
+CONF_CAMERAS: Final = "cameras"
+CONF_STREAM_TYPES: Final = "stream_types"
+CONF_LIVE_SOURCE: Final = "live_source"
+CONF_LINK_TTL: Final = "link_ttl"
+CONF_IMAGE_MAX_AGE: Final = "image_max_age"
+CONF_MJPEG_INTERVAL: Final = "mjpeg_interval"
+SERVICE_GET_PREVIEW: Final = "get_preview"
+SERVICE_GET_ARCHIVE: Final = "get_archive"
+ATTR_CAMERA: Final = "camera"
+ATTR_SOURCE: Final = "source"
+ATTR_DATE: Final = "date"
+ATTR_TTL: Final = "ttl"
+ATTR_FROM: Final = "from"
+ATTR_TO: Final = "to"
+
+# Camera Remote live-view server options
+CONF_CONNECT_CAMERAS: Final = "connect_cameras"
+"""Whether CamHub connects cameras the server lists but has not connected (off by default)."""

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import voluptuous as vol
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant, SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import service
 from homeassistant.helpers.typing import VolDictType
 
 from .api.intercom2n import HISTORY_MAX_SECONDS
-from .const import ATTR_FILENAME, ATTR_SECONDS_AGO, DOMAIN, SERVICE_SNAPSHOT_HISTORY
+from .const import (
+    ATTR_FILENAME,
+    ATTR_SECONDS_AGO,
+    DOMAIN,
+    SERVICE_GET_ARCHIVE,
+    SERVICE_GET_PREVIEW,
+    SERVICE_SNAPSHOT_HISTORY,
+)
+from .families import aipix
 
 SNAPSHOT_HISTORY_SCHEMA: VolDictType = {
     vol.Required(ATTR_SECONDS_AGO): vol.All(
@@ -31,3 +39,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=SNAPSHOT_HISTORY_SCHEMA,
         func="async_snapshot_history",
     )
+    for name, handler, schema in (
+        (SERVICE_GET_PREVIEW, aipix.async_get_preview, aipix.GET_PREVIEW_SCHEMA),
+        (SERVICE_GET_ARCHIVE, aipix.async_get_archive, aipix.GET_ARCHIVE_SCHEMA),
+    ):
+        hass.services.async_register(
+            DOMAIN, name, handler, schema=schema, supports_response=SupportsResponse.ONLY
+        )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .aipix import AipixFamily
 from .base import Family
 from .intercom2n import Intercom2NFamily
+from .liveview import LiveViewFamily
 
-FAMILIES: dict[str, Family[Any, Any]] = {family.key: family for family in (Intercom2NFamily(),)}
+FAMILIES: dict[str, Family[Any, Any]] = {
+    family.key: family
+    for family in (
+        Intercom2NFamily(),
+        LiveViewFamily(),
+        AipixFamily(),
+    )
+}

@@ -63,6 +63,7 @@ class VideoSource:
     device_id: str
     translation_key: str
     snapshot: SnapshotFn
+    translation_placeholders: Mapping[str, str] | None = None
     frames: FrameSource | None = None
     stream_source: Callable[[], Awaitable[str | None]] | None = None
     history: Callable[[int], Awaitable[bytes]] | None = None
@@ -112,7 +113,11 @@ class Family[ClientT, StateT](ABC):
 
     @abstractmethod
     def create_client(self, session: aiohttp.ClientSession, data: Mapping[str, Any]) -> ClientT:
-        """Build the client from a config entry's data (url parts and credentials)."""
+        """Build the client from a config entry's data (url parts and credentials).
+
+        A loaded entry's options are merged in too (data wins), for families whose state
+        depends on a choice the user made (AIPIX: which cameras).
+        """
 
     @abstractmethod
     async def validate(self, client: ClientT) -> Identity:
@@ -134,7 +139,8 @@ class Family[ClientT, StateT](ABC):
 
     remove_stale_entities: ClassVar[bool] = False
     """True where an item that leaves the state is deleted for good (a CamStreamer stream),
-    so its entities are removed; False where it may come back (an unplugged camera)."""
+    so its entities are removed (and, at setup, devices the state no longer has); False where
+    it may come back (an unplugged camera)."""
 
     def entity_descriptions(
         self, client: ClientT, state: StateT, options: Mapping[str, Any]
@@ -155,6 +161,27 @@ class Family[ClientT, StateT](ABC):
     def options_schema(self, state: StateT, options: Mapping[str, Any]) -> vol.Schema:
         """The family's own options (the shared ones are added by the flow)."""
         return vol.Schema({})
+
+    async def async_validate_options(
+        self, client: ClientT, state: StateT, user_input: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Check options against the device before they are saved: errors by field key."""
+        return {}
+
+    async def extra_step_schema(
+        self, client: ClientT, data: Mapping[str, Any]
+    ) -> vol.Schema | None:
+        """A form the config flow shows after the credentials (AIPIX: which cameras).
+
+        None (the default) means no such step: the entry is created right away.
+        """
+        return None
+
+    async def async_extra_step(
+        self, client: ClientT, user_input: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Check the extra step's input: (the new entry's options, errors by field key)."""
+        return dict(user_input), {}
 
 
 def entry_url(family: Family[Any, Any], data: Mapping[str, Any]) -> URL:
