@@ -10,22 +10,27 @@ fault injection. One module per device family; `core.Simulator` ties them togeth
 """
 
 from .aipix import AipixServer
+from .camstreamer import AxisCamera
 from .core import Simulator
 from .device import Faults, SimDevice, Stats
 from .frames import FrameClock, FrameRenderer, FrameTag, parse_frame_tag
 from .intercom2n import Intercom2N
 from .liveview import LiveViewServer, SimCamera
+from .oak import OakController, SimOakCamera
 
 __all__ = [
     "AipixServer",
+    "AxisCamera",
     "Faults",
     "FrameClock",
     "FrameRenderer",
     "FrameTag",
     "Intercom2N",
     "LiveViewServer",
+    "OakController",
     "SimCamera",
     "SimDevice",
+    "SimOakCamera",
     "Simulator",
     "Stats",
     "parse_frame_tag",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .core import Simulator
 from .device import SimDevice
 from .liveview import SimCamera
+from .oak import SimOakCamera
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,35 @@ def _add_liveview(sim: Simulator, i: int, port: int) -> Awaitable[SimDevice]:
     return sim.add_liveview(name=f"Camera Remote server {i + 1}", cameras=cameras, port=port)
 
 
+_AXIS_NAMES = ("Church camera", "Organ camera")
+
+
+def _add_axis_camera(sim: Simulator, i: int, port: int) -> Awaitable[SimDevice]:
+    """Axis cameras with all four CamStreamer apps, alternating the two API generations."""
+    name = _AXIS_NAMES[i] if i < len(_AXIS_NAMES) else f"Axis camera {i + 1}"
+    return sim.add_axis_camera(
+        name=name,
+        serial=f"ACCC8E{i + 1:06X}",
+        generation="new" if i % 2 == 0 else "old",
+        port=port,
+    )
+
+
+def _add_oak(sim: Simulator, i: int, port: int) -> Awaitable[SimDevice]:
+    """A Robopipe controller with two OAK cameras: an OAK-D Pro (stereo depth, IR), an OAK-1."""
+    cameras = [
+        SimOakCamera(f"18443010D1E8AB{i:04X}", name="OAK-D-PRO", stereo=True, ir=True),
+        SimOakCamera(f"14442C10C1A1C6{i:04X}", name="OAK-1", autofocus=False),
+    ]
+    return sim.add_oak(name=f"Robopipe controller {i + 1}", cameras=cameras, port=port)
+
+
 FAMILIES: tuple[Family, ...] = (
     Family("intercoms", "2N IP intercoms", 2, _add_intercom),
+    Family("axis", "Axis cameras with the CamStreamer apps", 1, _add_axis_camera),
     Family("aipix", "AIPIX VMS servers (three cameras each)", 0, _add_aipix),
     Family("liveview", "Camera Remote live-view servers (two cameras each)", 1, _add_liveview),
+    Family("oak", "Robopipe controllers (two OAK cameras each, one with depth)", 1, _add_oak),
 )
 
 

@@ -14,10 +14,12 @@ from types import TracebackType
 from typing import Self, TypeVar, Unpack
 
 from .aipix import AipixOptions, AipixServer
+from .camstreamer import AxisCamera, AxisCameraOptions
 from .device import Faults, SimDevice, Stats
 from .frames import FrameClock
 from .intercom2n import Intercom2N, Intercom2NOptions
 from .liveview import LiveViewServer, LiveViewServerOptions
+from .oak import OakController, OakControllerOptions
 
 __all__ = ["Faults", "SimDevice", "Simulator", "Stats"]
 
@@ -90,3 +92,11 @@ class Simulator:
     async def add_aipix(self, **kwargs: Unpack[AipixOptions]) -> AipixServer:
         """An AIPIX VMS server with cameras; see `AipixServer` for the options."""
         return await self.add(AipixServer(clock=self.clock, executor=self._executor, **kwargs))
+
+    async def add_axis_camera(self, **kwargs: Unpack[AxisCameraOptions]) -> AxisCamera:
+        """An Axis camera with the CamStreamer apps; see `AxisCamera` for the options."""
+        return await self.add(AxisCamera(clock=self.clock, executor=self._executor, **kwargs))
+
+    async def add_oak(self, **kwargs: Unpack[OakControllerOptions]) -> OakController:
+        """A Robopipe controller with OAK cameras; see `OakController` for the options."""
+        return await self.add(OakController(clock=self.clock, executor=self._executor, **kwargs))

@@ -6,6 +6,7 @@ talk to the simulator on 127.0.0.1, so nothing below mocks HTTP.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,7 +23,20 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.camhub.const import CONF_FAMILY, CONF_MAC, DOMAIN
-from simulator import AipixServer, Intercom2N, LiveViewServer, SimCamera, Simulator
+from simulator import (
+    AipixServer,
+    AxisCamera,
+    Intercom2N,
+    LiveViewServer,
+    OakController,
+    SimCamera,
+    SimOakCamera,
+    Simulator,
+)
+
+# depthai (installed in the dev venv for OAK discovery) also broadcasts on the LAN unless told
+# otherwise; tests only ever talk to 127.0.0.1.
+os.environ.setdefault("DEPTHAI_PROTOCOL", "usb")
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +175,102 @@ async def aipix_entry(hass: HomeAssistant, aipix: AipixServer) -> MockConfigEntr
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+# --- Axis cameras with the CamStreamer apps ---------------------------------------------------
+
+AXIS_SERIAL = "ACCC8E000001"
+
+
+@pytest.fixture
+async def axis(sim: Simulator) -> AxisCamera:
+    """An Axis camera with all four CamStreamer apps, current API generation, Digest auth."""
+    return await sim.add_axis_camera(serial=AXIS_SERIAL, name="Church camera")
+
+
+def axis_data(device: AxisCamera) -> dict[str, Any]:
+    """Config entry data for a simulated Axis camera."""
+    return {
+        CONF_FAMILY: "camstreamer",
+        CONF_HOST: device.host,
+        CONF_PORT: device.port,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: device.username,
+        CONF_PASSWORD: device.password,
+        CONF_MAC: device.mac.lower(),
+    }
+
+
+async def setup_axis_entry(
+    hass: HomeAssistant, device: AxisCamera, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Add and load an entry for a simulated Axis camera."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"AXIS {device.model} ({device.serial})",
+        unique_id=device.serial,
+        data=axis_data(device),
+        options=options or {},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def axis_entry(hass: HomeAssistant, axis: AxisCamera) -> MockConfigEntry:
+    """A loaded entry for the Axis camera."""
+    return await setup_axis_entry(hass, axis)
+
+
+# --- Robopipe controller with OAK cameras ---------------------------------------------------
+
+OAK_PRO = "18443010D1E8AB1200"  # OAK-D Pro: CAM_A (autofocus), CAM_B/CAM_C, DEPTH_B_C, IR
+OAK_ONE = "14442C10C1A1C60000"  # OAK-1: CAM_A only, fixed focus, no IR
+
+
+@pytest.fixture
+async def oak(sim: Simulator) -> OakController:
+    """A Robopipe controller with an OAK-D Pro and an OAK-1."""
+    return await sim.add_oak(
+        cameras=[
+            SimOakCamera(OAK_PRO, name="OAK-D-PRO", stereo=True, ir=True),
+            SimOakCamera(OAK_ONE, name="OAK-1", autofocus=False),
+        ]
+    )
+
+
+def oak_data(device: OakController) -> dict[str, Any]:
+    """Config entry data for a simulated Robopipe controller."""
+    return {
+        CONF_FAMILY: "oak",
+        CONF_HOST: device.host,
+        CONF_PORT: device.port,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+    }
+
+
+async def setup_oak_entry(
+    hass: HomeAssistant, device: OakController, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Add and load an entry for a Robopipe controller."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Robopipe controller",
+        unique_id=f"{device.host}:{device.port}",
+        data=oak_data(device),
+        options=options if options is not None else {"snapshot_max_age": 2.0, "fps": 5},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def oak_entry(hass: HomeAssistant, oak: OakController) -> MockConfigEntry:
+    """A loaded config entry for the controller."""
+    return await setup_oak_entry(hass, oak)

@@ -9,12 +9,14 @@ from datetime import timedelta
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.camera import async_get_stream_source
+from homeassistant.components.camera.helper import get_camera_from_entity_id
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SSL, CONF_VERIFY_SSL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -308,6 +310,31 @@ async def test_stream_source_cached_until_shortly_before_expiry(
     await tick(hass, freezer, 271)
     with pytest.raises(HomeAssistantError):
         await async_get_stream_source(hass, CAM2)
+
+
+async def test_running_stream_gets_a_new_link_before_expiry(
+    hass: HomeAssistant, aipix: AipixServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant's stream asks for its source once; CamHub renews it in place."""
+    assert await async_setup_component(hass, "stream", {})
+    await setup_entry(hass, aipix, {"cameras": aipix.cameras[:1], "link_ttl": 300})
+    camera = get_camera_from_entity_id(hass, CAM1)
+    stream = await camera.async_create_stream()
+    assert stream is not None
+    first = stream.source
+    await tick(hass, freezer, 269)  # 31 s left: not yet
+    assert stream.source == first
+    await tick(hass, freezer, 2)  # 29 s left: the cache renews, the stream follows
+    assert stream.source != first and stream.source.endswith(".m3u8")
+    assert aipix.link_requests["video"] == 2
+    aipix.faults.status = 500  # a failed renewal is retried, not given up
+    await tick(hass, freezer, 271)
+    assert aipix.link_requests["video"] == 2
+    aipix.faults.status = None
+    await tick(hass, freezer, 10)
+    assert aipix.link_requests["video"] == 3
+    entry_id = camera.registry_entry.config_entry_id if camera.registry_entry else None
+    assert entry_id is not None and await hass.config_entries.async_unload(entry_id)
 
 
 async def test_mjpeg_from_previews(

@@ -8,13 +8,15 @@ and otherwise from the family's snapshot function.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
 from homeassistant.components.camera import Camera, CameraEntityFeature
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 
 from .api.errors import CamHubError
 from .const import CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE, DOMAIN
@@ -32,6 +34,7 @@ BOUNDARY = b"camhubframe"
 FIRST_PART = b"--" + BOUNDARY + b"\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
 NEXT_PART = b"\r\n" + FIRST_PART
 VIEWER_HEARTBEAT = 5.0
+STREAM_RENEW_RETRY = timedelta(seconds=10)
 
 
 async def async_setup_entry(
@@ -81,6 +84,12 @@ class CamHubCamera(CamHubEntity, Camera):
         self._attr_frame_interval = source.frame_interval
         if source.stream_source is not None:
             self._attr_supported_features = CameraEntityFeature.STREAM
+        self._cancel_renewal: CALLBACK_TYPE | None = None
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop renewing the stream's URL."""
+        await super().async_will_remove_from_hass()
+        self._unschedule_renewal()
 
     @property
     def available(self) -> bool:
@@ -104,9 +113,41 @@ class CamHubCamera(CamHubEntity, Camera):
         if self.source.stream_source is None:
             return None
         try:
-            return await self.source.stream_source()
+            url = await self.source.stream_source()
         except CamHubError as err:
             raise translated_error(err) from err
+        self._schedule_renewal()
+        return url
+
+    @callback
+    def _schedule_renewal(self) -> None:
+        """For expiring URLs: hand the running stream a new one before the old one ends."""
+        if self.source.stream_renew_at is None or (when := self.source.stream_renew_at()) is None:
+            return
+        self._unschedule_renewal()
+        self._cancel_renewal = async_track_point_in_utc_time(self.hass, self._async_renew, when)
+
+    @callback
+    def _unschedule_renewal(self) -> None:
+        if self._cancel_renewal is not None:
+            self._cancel_renewal()
+            self._cancel_renewal = None
+
+    async def _async_renew(self, _now: datetime) -> None:
+        """Home Assistant's stream asks for its source once; give it the new URL."""
+        self._cancel_renewal = None
+        if self.stream is None:  # no stream yet: it will ask for a fresh URL when it starts
+            return
+        try:
+            url = await self.stream_source()
+        except HomeAssistantError as err:
+            _LOGGER.warning("Renewing the stream URL of %s failed: %s", self.entity_id, err)
+            self._cancel_renewal = async_call_later(
+                self.hass, STREAM_RENEW_RETRY, self._async_renew
+            )
+            return
+        if url is not None and url != self.stream.source:
+            self.stream.update_source(url)
 
     async def handle_async_mjpeg_stream(self, request: web.Request) -> web.StreamResponse | None:
         """Serve the hub's frames as multipart parts; the device is never contacted here."""

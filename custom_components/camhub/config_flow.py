@@ -33,6 +33,8 @@ from homeassistant.helpers import selector
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+from homeassistant.helpers.typing import DiscoveryInfoType
 
 from .api.errors import AccessDeniedError, AuthError, CamHubError, ConnectError
 from .const import (
@@ -75,6 +77,11 @@ def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _host_port(host: str, port: int | None) -> dict[str, Any]:
+    """The connection fields a discovery updates: the host, and the port when announced."""
+    return {CONF_HOST: host, **({CONF_PORT: int(port)} if port else {})}
+
+
 def _error_key(err: CamHubError) -> str:
     if isinstance(err, AccessDeniedError):
         return "insufficient_privileges"
@@ -95,6 +102,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         self._data: dict[str, Any] = {}
         self._family: Family[Any, Any] | None = None
         self._identity: Identity | None = None
+        self._local_devices: list[str] | None = None
 
     @staticmethod
     @callback
@@ -173,9 +181,28 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         self._identity, self._data = identity, data
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
         client = self._family.create_client(session, data)
+        if self._local_devices is None:
+            self._local_devices = await self._family.async_local_devices(client)
+            if self._local_devices is not None:
+                return await self.async_step_local_devices()
         if await self._family.extra_step_schema(client, data) is None:
             return self.async_create_entry(title=identity.title, data=data)
         return await self.async_step_extra()
+
+    async def async_step_local_devices(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the family's devices visible from this host (OAK: depthai), then go on."""
+        assert self._identity is not None and self._local_devices is not None
+        if user_input is not None:
+            return await self._async_finish(self._identity, self._data)
+        return self.async_show_form(
+            step_id="local_devices",
+            description_placeholders={
+                "name": self._identity.title,
+                "devices": "\n".join(f"- {line}" for line in self._local_devices) or "-",
+            },
+        )
 
     async def async_step_extra(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The family's own step after the login (AIPIX: which cameras to add)."""
@@ -224,12 +251,38 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A device with a known vendor MAC prefix got an address."""
-        mac = format_mac(discovery_info.macaddress)
+        return await self._async_discovered(discovery_info.ip, None, discovery_info.macaddress)
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A device announced itself by mDNS (Axis: `_axis-video._tcp` with a `macaddress`)."""
+        if discovery_info.ip_address.is_link_local:
+            return self.async_abort(reason="link_local_address")
+        mac = discovery_info.properties.get("macaddress")
+        return await self._async_discovered(
+            str(discovery_info.ip_address), discovery_info.port, str(mac) if mac else None
+        )
+
+    async def async_step_integration_discovery(
+        self, discovery_info: DiscoveryInfoType
+    ) -> ConfigFlowResult:
+        """Another configured device listed this one (CamScripter's network camera list)."""
+        host, port = str(discovery_info[CONF_HOST]), discovery_info.get(CONF_PORT)
+        if serial := discovery_info.get("serial"):
+            await self.async_set_unique_id(str(serial))
+            self._abort_if_unique_id_configured(updates=_host_port(host, port))
+        return await self._async_discovered(host, port, None)
+
+    async def _async_discovered(
+        self, host: str, port: int | None, raw_mac: str | None
+    ) -> ConfigFlowResult:
+        """Follow a configured device to its new address, or offer a new one for set-up."""
+        mac = format_mac(raw_mac) if raw_mac else None
+        updates = _host_port(host, port)
         for entry in self._async_current_entries(include_ignore=False):
-            if entry.data.get(CONF_MAC) == mac and entry.unique_id:
+            if mac and entry.data.get(CONF_MAC) == mac and entry.unique_id:
                 await self.async_set_unique_id(entry.unique_id)
-                self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
-        data = _connection({CONF_HOST: discovery_info.ip})
+                self._abort_if_unique_id_configured(updates=updates)
+        data = _connection(updates)
         try:
             found = await self._async_detect(data)
         except ConnectError:
@@ -238,9 +291,11 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(reason="not_supported")
         family, identity = found
         await self.async_set_unique_id(identity.unique_id)
-        self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
+        self._abort_if_unique_id_configured(updates=updates)
         self._family, self._identity = family, identity
-        self._data = {**data, CONF_FAMILY: family.key, CONF_MAC: mac}
+        self._data = {**data, CONF_FAMILY: family.key}
+        if mac or identity.mac:
+            self._data[CONF_MAC] = mac or format_mac(str(identity.mac))
         self.context["title_placeholders"] = {"name": identity.title}
         return await self.async_step_discovery_confirm()
 

@@ -18,7 +18,7 @@ from .const import (
     SERVICE_GET_PREVIEW,
     SERVICE_SNAPSHOT_HISTORY,
 )
-from .families import aipix
+from .families import aipix, camstreamer, oak
 
 SNAPSHOT_HISTORY_SCHEMA: VolDictType = {
     vol.Required(ATTR_SECONDS_AGO): vol.All(
@@ -46,3 +46,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         hass.services.async_register(
             DOMAIN, name, handler, schema=schema, supports_response=SupportsResponse.ONLY
         )
+    service.async_register_platform_entity_service(
+        hass,
+        DOMAIN,
+        oak.SERVICE_CAPTURE_STILL,
+        entity_domain=Platform.CAMERA,
+        schema=oak.CAPTURE_STILL_SCHEMA,
+        func=oak.async_capture_still,
+    )
+    for name, action, action_schema in camstreamer.ACTIONS:
+        hass.services.async_register(DOMAIN, name, action, schema=action_schema)

@@ -6,8 +6,10 @@ from typing import Any
 
 from .aipix import AipixFamily
 from .base import Family
+from .camstreamer import CamStreamerFamily
 from .intercom2n import Intercom2NFamily
 from .liveview import LiveViewFamily
+from .oak import OakFamily
 
 FAMILIES: dict[str, Family[Any, Any]] = {
     family.key: family
@@ -15,5 +17,7 @@ FAMILIES: dict[str, Family[Any, Any]] = {
         Intercom2NFamily(),
         LiveViewFamily(),
         AipixFamily(),
+        CamStreamerFamily(),
+        OakFamily(),
     )
 }

@@ -149,10 +149,9 @@ class AipixHub:
             link = await self.client.cached_link(Endpoint.PREVIEW, "jpg", ref, self.ttl)
             return await self.client.fetch_image(link)
 
-    async def live_url(self, ref: CameraRef) -> str:
+    async def live_link(self, ref: CameraRef) -> Link:
         """The cached live link (HLS or RTSP, by option)."""
-        link = await self.client.cached_link(Endpoint.VIDEO, self.live_source, ref, self.ttl)
-        return link.url
+        return await self.client.cached_link(Endpoint.VIDEO, self.live_source, ref, self.ttl)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,8 +365,16 @@ def _source(hub: AipixHub, ref: CameraRef) -> VideoSource:
     async def fresh() -> bytes:
         return await hub.image(ref, fresh=True)
 
+    handed_out: list[Link] = []
+
     async def stream_source() -> str | None:
-        return await hub.live_url(ref)
+        link = await hub.live_link(ref)
+        handed_out[:] = [link]
+        return link.url
+
+    def renew_at() -> datetime | None:
+        """When the link cache hands out a new link instead of the last one."""
+        return handed_out[0].expired_at - hub.client.margin if handed_out else None
 
     stream = ref.stream_type or "high"
     return VideoSource(
@@ -377,6 +384,7 @@ def _source(hub: AipixHub, ref: CameraRef) -> VideoSource:
         snapshot=snapshot,
         frames=lambda: poll_frames(fresh, hub.mjpeg_interval),
         stream_source=stream_source,
+        stream_renew_at=renew_at,
         frame_interval=hub.mjpeg_interval,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
@@ -56,7 +56,9 @@ class VideoSource:
 
     `snapshot` fetches a still from the device; `frames` opens the live upstream a FrameHub
     shares between viewers; `stream_source` gives an RTSP/HLS URL for go2rtc/WebRTC;
-    `history` (2N) fetches a still from N seconds ago.
+    `history` (2N) fetches a still from N seconds ago. `stream_renew_at` says when the URL
+    `stream_source` last gave must be replaced (AIPIX links expire): a running stream is
+    handed a new one then, as Home Assistant's stream asks for its source only once.
     """
 
     key: str
@@ -67,6 +69,7 @@ class VideoSource:
     frames: FrameSource | None = None
     stream_source: Callable[[], Awaitable[str | None]] | None = None
     history: Callable[[int], Awaitable[bytes]] | None = None
+    stream_renew_at: Callable[[], datetime | None] | None = None
     frame_interval: float = 0.5
     enabled_default: bool = True
 
@@ -167,6 +170,15 @@ class Family[ClientT, StateT](ABC):
     ) -> dict[str, str]:
         """Check options against the device before they are saved: errors by field key."""
         return {}
+
+    async def async_local_devices(self, client: ClientT) -> list[str] | None:
+        """Devices of this family visible from the Home Assistant host, one line each.
+
+        The config flow shows them (a step without fields) so the user can match them to
+        what the device lists (OAK cameras found with `depthai`). None (the default, or where
+        the optional library is missing) means no such step.
+        """
+        return None
 
     async def extra_step_schema(
         self, client: ClientT, data: Mapping[str, Any]

@@ -1,0 +1,490 @@
+"""`results.md` from the results of a run: one table per scenario, then the machine.
+
+Every table has the same columns: the figure, CamHub, the anchor (what Home Assistant's own
+integration did on the same simulated source in the same run), the ratio as "times better"
+(anchor / CamHub where lower is better, CamHub / anchor where higher is better), and the
+issue's target with whether CamHub met it. A scenario that could not run says why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .stats import fmt
+
+type Row = tuple[str, float | int | None, float | int | None, bool, str, bool | None]
+#            figure, camhub, anchor, lower_is_better, target, met
+
+
+def _ratio(camhub: float | int | None, anchor: float | int | None, lower: bool) -> str:
+    if camhub is None or anchor is None:
+        return "-"
+    c, a = float(camhub), float(anchor)
+    if math.isnan(c) or math.isnan(a):
+        return "-"
+    if lower:
+        if c == 0:
+            return "∞" if a > 0 else "1.0x"
+        return f"{a / c:.1f}x"
+    if a == 0:
+        return "∞" if c > 0 else "1.0x"
+    return f"{c / a:.1f}x"
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _table(anchor: str, rows: list[Row]) -> list[str]:
+    lines = [
+        f"| figure | CamHub | {anchor} | ratio (x better) | target | met |",
+        "|---|---:|---:|---:|---|:-:|",
+    ]
+    for figure, camhub, anch, lower, target, met in rows:
+        mark = "-" if met is None else ("yes" if met else "**no**")
+        lines.append(
+            f"| {figure} | {_num(camhub)} | {_num(anch)} | {_ratio(camhub, anch, lower)} "
+            f"| {target} | {mark} |"
+        )
+    return lines
+
+
+def _load(result: dict[str, Any]) -> str:
+    load = result.get("load") or {}
+    by = load.get("cores_busy_by", {})
+    parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in by.items())
+    return (
+        f"Load while it ran: load average {load.get('load_average')}, "
+        f"{load.get('cores_busy')} of {load.get('cores')} cores busy ({parts}, "
+        f"other users {load.get('cores_busy_others')}); took {result.get('seconds', 0):.0f} s."
+    )
+
+
+def _missing(result: dict[str, Any]) -> list[str] | None:
+    if "missing" in result:
+        return [f"**Missing**: {result['missing']}", ""]
+    return None
+
+
+def _fanout_rows(
+    phases: dict[tuple[str, int], dict[str, Any]], anchor: str, fps: float
+) -> list[Row]:
+    rows: list[Row] = []
+    for n in sorted({v for _, v in phases}):
+        c, a = phases.get(("camhub", n)), phases.get((anchor, n))
+        if c is None or a is None:
+            continue
+        cpu_met = (c["cpu_ms_per_frame"] * 2 <= a["cpu_ms_per_frame"]) if n >= 5 else None
+        rows += [
+            (
+                f"{n} viewer(s): upstream connections",
+                c["upstream_open"],
+                a["upstream_open"],
+                True,
+                "1",
+                c["upstream_open"] == 1,
+            ),
+            (
+                f"{n} viewer(s): fps per viewer, min",
+                c["fps_min"],
+                a["fps_min"],
+                False,
+                f"≥ {0.95 * fps:.2f}",
+                c["fps_min"] >= 0.95 * fps,
+            ),
+            (
+                f"{n} viewer(s): fps per viewer, median",
+                c["fps_median"],
+                a["fps_median"],
+                False,
+                f"≥ {0.95 * fps:.2f}",
+                c["fps_median"] >= 0.95 * fps,
+            ),
+            (
+                f"{n} viewer(s): added latency p50 (ms)",
+                c["latency_p50_ms"],
+                a["latency_p50_ms"],
+                True,
+                "-",
+                None,
+            ),
+            (
+                f"{n} viewer(s): added latency p95 (ms)",
+                c["latency_p95_ms"],
+                a["latency_p95_ms"],
+                True,
+                "-",
+                None,
+            ),
+            (
+                f"{n} viewer(s): HA CPU per delivered frame (ms)",
+                c["cpu_ms_per_frame"],
+                a["cpu_ms_per_frame"],
+                True,
+                "≤ ½ anchor" if n >= 5 else "-",
+                cpu_met,
+            ),
+        ]
+    return rows
+
+
+def fanout(result: dict[str, Any]) -> list[str]:
+    """Scenario 1."""
+    if (missing := _missing(result)) is not None:
+        return missing
+    fps = float(result["source_fps"])
+    phases: dict[tuple[str, int], dict[str, Any]] = {
+        (p["integration"], p["viewers"]): p for p in result["phases"]
+    }
+    floor = result["floor"]
+    lines = [
+        f"Source: simulated 2N intercom, {result['source_fps']:g} fps, 640x480; viewers read "
+        "`/api/camera_proxy_stream/` over HTTP, each its own connection, for "
+        f"{floor['duration']:.0f} s after a warm-up. Anchor: Home Assistant's core `mjpeg` "
+        "camera on the same MJPEG and still URLs. The intercom asks for Digest, so the core "
+        "camera takes its httpx path (`aiter_bytes` in 100 KiB chunks); the second table puts "
+        "it on the same intercom set to Basic, its aiohttp proxy path. Latency runs from the "
+        "simulator rendering a frame (time tag inside the JPEG) to a viewer having read all "
+        "of it; a viewer reading the simulator directly sees p50 "
+        f"{_num(floor['latency_p50_ms'])} ms / p95 {_num(floor['latency_p95_ms'])} ms (the "
+        "floor: render, encode, loopback), included in every column. HA CPU is the Home "
+        "Assistant process's CPU time (all threads, read inside it) over the window, divided "
+        "by the frames all viewers received.",
+        "",
+        *_table("core `mjpeg` (Digest)", _fanout_rows(phases, "mjpeg", fps)),
+        "",
+    ]
+    if any(i == "mjpeg_basic" for i, _ in phases):
+        lines += [
+            "Against the core `mjpeg` camera on a Basic-auth intercom (same simulator):",
+            "",
+            *_table("core `mjpeg` (Basic)", _fanout_rows(phases, "mjpeg_basic", fps)),
+            "",
+        ]
+    errors = sorted({e for p in result["phases"] for e in p["errors"]})
+    if errors:
+        lines += [f"Viewer errors: {'; '.join(errors)}", ""]
+    return lines
+
+
+def snapshot(result: dict[str, Any]) -> list[str]:
+    """Scenario 3."""
+    if (missing := _missing(result)) is not None:
+        return missing
+    by = {(r["integration"], r["stream_running"]): r for r in result["rows"]}
+    rows: list[Row] = []
+    for stream in (True, False):
+        c, a = by.get(("camhub", stream)), by.get(("generic", stream))
+        if c is None or a is None:
+            continue
+        label = "stream running" if stream else "no stream"
+        rows += [
+            (
+                f"{label}: p50 (ms)",
+                c["p50_ms"],
+                a["p50_ms"],
+                True,
+                "< 5 ms and ≥ 10x anchor" if stream else "-",
+                (c["p50_ms"] < 5 and a["p50_ms"] >= 10 * c["p50_ms"]) if stream else None,
+            ),
+            (f"{label}: p95 (ms)", c["p95_ms"], a["p95_ms"], True, "-", None),
+            (f"{label}: max (ms)", c["max_ms"], a["max_ms"], True, "-", None),
+            (
+                f"{label}: age of the image served, p50 (ms)",
+                c["image_age_p50_ms"],
+                a["image_age_p50_ms"],
+                True,
+                "-",
+                None,
+            ),
+        ]
+        if stream:
+            rows.append(
+                (
+                    f"{label}: snapshot requests/s to the device",
+                    c["device_requests_per_s"],
+                    a["device_requests_per_s"],
+                    True,
+                    "-",
+                    None,
+                )
+            )
+        else:
+            rows.append(
+                (
+                    f"{label}: device requests per snapshot",
+                    c["device_requests"] / max(1, c["requests"]),
+                    a["device_requests"] / max(1, a["requests"]),
+                    True,
+                    "-",
+                    None,
+                )
+            )
+    c, a = by.get(("camhub", True)), by.get(("generic", False))
+    if c is not None and a is not None:
+        rows.append(
+            (
+                "CamHub with a stream vs `generic` without: p50 (ms)",
+                c["p50_ms"],
+                a["p50_ms"],
+                True,
+                "≥ 10x anchor",
+                a["p50_ms"] >= 10 * c["p50_ms"],
+            )
+        )
+    errors = sum(r["errors"] for r in result["rows"])
+    idle = by.get(("camhub", False), {})
+    live = by.get(("camhub", True), {})
+    return [
+        "Through `/api/camera_proxy/`. Anchor: Home Assistant's core `generic` camera on the "
+        "same simulated 2N still URL (Digest, 15 fps). No stream: "
+        f"{idle.get('requests')} snapshots each, the two taking turns, one every "
+        f"{result['idle_spacing_s']:g} s (wider than CamHub's 2 s reuse of a recent frame, as "
+        "the frontend's ~10 s thumbnail refreshes are), so each is a request to the device. "
+        f"Stream running: one viewer reads the same entity's MJPEG meanwhile; "
+        f"{live.get('requests')} snapshots, one every {result['spacing_s']:g} s (wider than "
+        "`generic`'s 1/15 s image cache); `generic`'s stream is its own still poller, so its "
+        f"snapshots may come from that poller's cache. Failed snapshots: {errors}.",
+        "",
+        *_table("core `generic`", rows),
+        "",
+    ]
+
+
+def events(result: dict[str, Any]) -> list[str]:
+    """Scenario 2."""
+    if (missing := _missing(result)) is not None:
+        return missing
+    anchor = result["anchor"]
+    fired, seen = result["state_changed"], result["client_saw"]
+    missed = result["missed"]
+    rows: list[Row] = [
+        ("event → `state_changed` p50 (ms)", fired["p50_ms"], anchor["p50_ms"], True, "-", None),
+        (
+            "event → `state_changed` p95 (ms)",
+            fired["p95_ms"],
+            anchor["p95_ms"],
+            True,
+            "< 50 ms",
+            fired["p95_ms"] < 50,
+        ),
+        ("event → `state_changed` max (ms)", fired["max_ms"], anchor["max_ms"], True, "-", None),
+        ("event → client saw it p50 (ms)", seen["p50_ms"], anchor["p50_ms"], True, "-", None),
+        ("event → client saw it p95 (ms)", seen["p95_ms"], anchor["p95_ms"], True, "-", None),
+        (
+            "changes never seen (of " + str(result["changes"]) + ")",
+            missed["stream"] + missed["playlist"],
+            None,
+            True,
+            "0",
+            missed["stream"] + missed["playlist"] == 0,
+        ),
+    ]
+    kinds = result["by_kind"]
+    return [
+        f"{result['changes']} changes on a simulated Axis camera, alternately a CamStreamer "
+        "stream switched on/off and a CamSwitcher playlist switch, each sent as the apps' "
+        "WebSocket event; timed from just before the simulator sends it to Home Assistant's "
+        "`state_changed` (`time_fired`) and to the benchmark's WebSocket client reading it. "
+        "Anchor: Home Assistant has no core CamStreamer integration, so the anchor is a "
+        f"polling integration at Home Assistant's default {anchor['poll_interval_s']:g} s scan "
+        "interval: half the interval on average, 95 % of it at p95, all of it at worst "
+        "(stated, not measured).",
+        "",
+        *_table(f"polling every {anchor['poll_interval_s']:g} s", rows),
+        "",
+        f"By kind (p50 / p95 ms to `state_changed`): stream "
+        f"{_num(kinds['stream']['state_changed']['p50_ms'])} / "
+        f"{_num(kinds['stream']['state_changed']['p95_ms'])}, playlist "
+        f"{_num(kinds['playlist']['state_changed']['p50_ms'])} / "
+        f"{_num(kinds['playlist']['state_changed']['p95_ms'])}.",
+        "",
+    ]
+
+
+def scale(result: dict[str, Any], axis_size: list[str]) -> list[str]:
+    """Scenario 4."""
+    if (missing := _missing(result)) is not None:
+        return missing
+    c, m = result["camhub"], result["mjpeg"]
+    n = result["devices"]
+    ci, mi = result["camhub_idle"], result["mjpeg_idle"]
+    c2n, m2n = ci.get("intercom_2n", {}), mi.get("intercom_2n", {})
+    first_n = min(10, n)
+    linear = c["memory_per_entry_rest_kib"] <= 1.5 * c["memory_per_entry_first_kib"]
+    rows: list[Row] = [
+        (
+            f"{n} 2N entries: setup wall time, all at once (s)",
+            c["setup_wall_all_s"],
+            m["setup_wall_all_s"],
+            True,
+            "-",
+            None,
+        ),
+        (
+            f"{first_n} 2N entries: setup wall time (s)",
+            c["setup_wall_first_s"],
+            m["setup_wall_first_s"],
+            True,
+            "-",
+            None,
+        ),
+        (
+            "2N entry setup p50 (ms)",
+            c["setup_entry_p50_ms"],
+            m["setup_entry_p50_ms"],
+            True,
+            "-",
+            None,
+        ),
+        (
+            f"memory per 2N entry, first {first_n} (KiB)",
+            c["memory_per_entry_first_kib"],
+            m["memory_per_entry_first_kib"],
+            True,
+            "-",
+            None,
+        ),
+        (
+            f"memory per 2N entry, next {n - first_n} (KiB)",
+            c["memory_per_entry_rest_kib"],
+            m["memory_per_entry_rest_kib"],
+            True,
+            "linear",
+            linear,
+        ),
+        ("config flow p50 (ms)", c["flow_p50_ms"], m["flow_p50_ms"], True, "-", None),
+        (
+            "idle requests / min per 2N device",
+            c2n.get("per_minute_per_device"),
+            m2n.get("per_minute_per_device"),
+            True,
+            "-",
+            None,
+        ),
+    ]
+    lines = [
+        f"{n} simulated 2N intercoms, each a config entry of CamHub and, separately, of the core "
+        "`mjpeg` camera (created through the real config flows); setup and memory measured "
+        "inside Home Assistant by the benchmark probe (`async_setup` of the entries, "
+        "concurrently; tracemalloc over a second setup, so imports are not counted). Idle "
+        f"requests counted over {ci['window_s']:g} s with nobody watching, each integration's "
+        "entries loaded alone.",
+        "",
+        *_table("core `mjpeg`", rows),
+        "",
+    ]
+    axis = result.get("axis")
+    if axis is None:
+        return lines
+    if "missing" in axis:
+        return [*lines, f"Big Axis / CamStreamer entry: **missing**: {axis['missing']}", ""]
+    ax_idle = ci.get("camstreamer", {})
+    arows: list[Row] = [
+        ("entities", axis["entities"], None, False, "several hundred", axis["entities"] >= 200),
+        (
+            "entry setup, median of 3 (s)",
+            axis["setup_median_s"],
+            2.0,
+            True,
+            "< 2 s",
+            axis["setup_median_s"] < 2,
+        ),
+        ("memory added (KiB)", axis["memory_kib"], None, True, "-", None),
+        ("memory per entity (KiB)", axis["memory_per_entity_kib"], None, True, "-", None),
+        (
+            "idle requests / min (event channels connected)",
+            ax_idle.get("per_minute"),
+            None,
+            True,
+            "0",
+            (ax_idle.get("per_minute") == 0) if ax_idle else None,
+        ),
+    ]
+    paths = ", ".join(f"`{p}` {v}" for p, v in sorted(ax_idle.get("by_path", {}).items()))
+    return [
+        *lines,
+        f"One simulated Axis camera with {axis_size[0]} CamStreamer streams, {axis_size[1]} "
+        f"CamOverlay services and {axis_size[2]} CamSwitcher playlists, one CamHub entry. No "
+        "core integration exists for it, so the "
+        "anchor column holds the issue's target.",
+        "",
+        *_table("target", arows),
+        "",
+        f"Idle requests to the Axis camera in {ci['window_s']:g} s: {paths or 'none'}.",
+        "",
+    ]
+
+
+SECTIONS: tuple[tuple[str, str, Callable[[dict[str, Any]], list[str]]], ...] = (
+    ("fanout", "1. MJPEG fan-out", fanout),
+    ("events", "2. Event to state", events),
+    ("snapshot", "3. Snapshot", snapshot),
+    ("scale", "4. Scale", lambda r: scale(r, ["64", "32", "32"])),
+)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The whole `results.md`."""
+    machine = results["machine"]
+    lines = [
+        "# CamHub benchmark results",
+        "",
+        f"Run of `python -m benchmarks --size {results['size']}` on {machine['date']} "
+        "(UTC), CamHub and Home Assistant's own cameras side by side, in the same Home "
+        "Assistant, on the same simulated sources, in the same run. Ratios are "
+        '"times better" for CamHub (> 1: CamHub better). Written by the benchmark; do not '
+        "edit by hand.",
+        "",
+    ]
+    for key, title, render in SECTIONS:
+        lines += [f"## {title}", ""]
+        result = results.get(key)
+        if result is None:
+            lines += ["Not run (not chosen with `--only`).", ""]
+            continue
+        try:
+            if key == "scale":
+                sizes = str(results["parameters"].get("axis_size", "64,32,32")).split(",")
+                lines += scale(result, sizes)
+            else:
+                lines += render(result)
+        except (KeyError, TypeError, ValueError, IndexError) as err:
+            lines += [f"**Missing**: the results are incomplete ({type(err).__name__}: {err}).", ""]
+        if "load" in result:
+            lines += [_load(result), ""]
+    load = results.get("load", {})
+    lines += [
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPU | {machine['cpu']}, {machine['cores']} cores (shared with other users) |",
+        f"| memory | {machine['memory_gib']} GiB |",
+        f"| OS | {machine['os']} |",
+        f"| Python | {machine['python']} |",
+        f"| Home Assistant | {machine['homeassistant']} (started in "
+        f"{fmt(machine.get('home_assistant_started_s'))} s) |",
+        f"| aiohttp / httpx | {machine['aiohttp']} / {machine['httpx']} |",
+        f"| CamHub | {machine['camhub']} ({machine['commit']}) |",
+        f"| date | {machine['date']} to {results.get('finished')} |",
+        f"| load average at start | {machine['load_average_at_start']} |",
+        f"| whole run | {load.get('cores_busy')} of {load.get('cores')} cores busy on average; "
+        f"by others {load.get('cores_busy_others')} |",
+        "",
+        "Parameters: " + ", ".join(f"{k} {v}" for k, v in results["parameters"].items()) + ".",
+        "",
+    ]
+    return "\n".join(lines)
