@@ -208,7 +208,7 @@ class AxisCamera(SimDevice):
         self.events_sent = 0
         self.ws_auth_delay = 0.0  # seconds before the event socket answers the authorization
         self.ws_greeting: list[str | bytes] = []  # raw frames sent before that answer
-        self.ws_login = False  # the event paths also want the HTTP login on the upgrade
+        self.ws_login = False  # True: the event paths also want the HTTP login (some firmware)
         self.output_links: list[str] = []
 
     @property

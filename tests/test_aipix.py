@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from unittest.mock import patch
 
+import aiohttp
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.camera import async_get_stream_source
@@ -23,9 +25,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
 
 from custom_components.camhub.const import DOMAIN
-from custom_components.camhub.families.aipix import AipixHub, parse_uuids
+from custom_components.camhub.families import FAMILIES
+from custom_components.camhub.families.aipix import AipixFamily, AipixHub, parse_uuids
 from simulator import AipixServer, Intercom2N, Simulator
 
 from .conftest import AIPIX_TOKEN, aipix_data
@@ -97,6 +101,31 @@ async def test_user_flow_token_then_cameras(hass: HomeAssistant, aipix: AipixSer
     assert result["options"] == {"cameras": aipix.cameras[:2], "stream_types": ["high"]}
     await hass.async_block_till_done()
     assert hass.states.get(CAM1).state == "idle"
+
+
+async def test_https_is_tried_first_when_no_port_is_given(
+    hass: HomeAssistant, aipix: AipixServer
+) -> None:
+    """AIPIX servers usually speak HTTPS only; the form's HTTPS box is off for all families."""
+    family = type(FAMILIES["aipix"])
+    schemes: list[str] = []
+    probe = family.probe
+
+    async def spy(self: AipixFamily, session: aiohttp.ClientSession, url: URL) -> object:
+        schemes.append(url.scheme)
+        return await probe(self, session, url)
+
+    # Both schemes at the simulator's port: the TLS attempt fails, plain HTTP answers.
+    with (
+        patch.object(family, "default_port", lambda self, ssl: aipix.port),
+        patch.object(family, "probe", spy),
+    ):
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_HOST: aipix.host, CONF_SSL: False, CONF_VERIFY_SSL: True}
+        )
+    assert schemes == ["https", "http"]
+    assert result["step_id"] == "credentials"
 
 
 async def test_probe_tells_aipix_and_2n_apart(hass: HomeAssistant, sim: Simulator) -> None:

@@ -288,6 +288,19 @@ async def test_camera_changes_are_pushed_without_polling(
     assert sum(axis.stats.requests.values()) == 0  # not one HTTP request
 
 
+async def test_event_sockets_that_want_the_camera_login(
+    hass: HomeAssistant, axis: AxisCamera
+) -> None:
+    """Firmware that protects the event paths: the upgrade answers the Digest challenge."""
+    axis.ws_login = True
+    entry = await setup_axis_entry(hass, axis)
+    await pushed(hass, entry)
+    axis.stats.reset()
+    axis.set_stream_enabled("11", True)
+    await until(hass, lambda: state(hass, "switch.sunday_mass_broadcast") == STATE_ON)
+    assert sum(axis.stats.requests.values()) == 0
+
+
 async def test_input_trigger_and_automation_sensor(hass: HomeAssistant, sim: Simulator) -> None:
     camera = await sim.add_axis_camera(serial=AXIS_SERIAL)
     camera.streams["11"].params["trigger"] = "input1"

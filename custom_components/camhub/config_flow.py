@@ -9,10 +9,12 @@ updates its host (Axis's model: an IP change follows the device).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from typing import Any
 
+import aiohttp
 import voluptuous as vol
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -82,6 +84,21 @@ def _host_port(host: str, port: int | None) -> dict[str, Any]:
     return {CONF_HOST: host, **({CONF_PORT: int(port)} if port else {})}
 
 
+async def _probe(
+    family: Family[Any, Any], session: aiohttp.ClientSession, data: dict[str, Any]
+) -> tuple[Identity | None, dict[str, Any]]:
+    """Probe one family; HTTPS first where its devices usually only speak HTTPS (AIPIX).
+
+    Only when the user left both the port and the HTTPS box alone: the form cannot default
+    HTTPS for one family, and an HTTPS-only server does not answer on port 80.
+    """
+    if family.prefers_https and not data[CONF_SSL] and CONF_PORT not in data:
+        secure = {**data, CONF_SSL: True}
+        with contextlib.suppress(ConnectError):
+            return await family.probe(session, entry_url(family, secure)), secure
+    return await family.probe(session, entry_url(family, data)), data
+
+
 def _error_key(err: CamHubError) -> str:
     if isinstance(err, AccessDeniedError):
         return "insufficient_privileges"
@@ -111,19 +128,22 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return CamHubOptionsFlow()
 
     async def _async_detect(
-        self, data: Mapping[str, Any]
-    ) -> tuple[Family[Any, Any], Identity] | None:
-        """Ask every family at once; raise ConnectError if nothing answered at all."""
+        self, data: dict[str, Any]
+    ) -> tuple[Family[Any, Any], Identity, dict[str, Any]] | None:
+        """Ask every family at once; raise ConnectError if nothing answered at all.
+
+        Returns the family, the device's identity and the connection that reached it.
+        """
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
         families = list(FAMILIES.values())
         results = await asyncio.gather(
-            *(family.probe(session, entry_url(family, data)) for family in families),
+            *(_probe(family, session, data) for family in families),
             return_exceptions=True,
         )
         reached = False
         for family, result in zip(families, results, strict=True):
-            if isinstance(result, Identity):
-                return family, result
+            if isinstance(result, tuple) and result[0] is not None:
+                return family, result[0], result[1]
             if isinstance(result, BaseException) and not isinstance(result, ConnectError):
                 _LOGGER.debug("Probe of %s as %s failed: %r", data[CONF_HOST], family.key, result)
             reached = reached or not isinstance(result, ConnectError)
@@ -154,7 +174,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
                 if found is None:
                     errors["base"] = "not_supported"
                 else:
-                    return await self._async_found(*found, data)
+                    return await self._async_found(*found)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(CONNECTION_SCHEMA, user_input),
@@ -289,7 +309,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(reason="cannot_connect")
         if found is None:
             return self.async_abort(reason="not_supported")
-        family, identity = found
+        family, identity, data = found
         await self.async_set_unique_id(identity.unique_id)
         self._abort_if_unique_id_configured(updates=updates)
         self._family, self._identity = family, identity

@@ -181,6 +181,7 @@ class AipixFamily(Family[AipixHub, AipixState]):
     key: ClassVar[str] = "aipix"
     name: ClassVar[str] = "AIPIX VMS"
     credentials_schema: ClassVar[vol.Schema] = TOKEN_SCHEMA
+    prefers_https: ClassVar[bool] = True
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
     update_interval: ClassVar[timedelta | None] = timedelta(minutes=5)
     remove_stale_entities: ClassVar[bool] = True

@@ -96,6 +96,8 @@ class Family[ClientT, StateT](ABC):
     """Stored in the config entry (`family`); never change it."""
     name: ClassVar[str]
     needs_auth: ClassVar[bool] = True
+    prefers_https: ClassVar[bool] = False
+    """Probe HTTPS first when the user gives neither a port nor HTTPS (servers on 443 only)."""
     credentials_schema: ClassVar[vol.Schema] = USERNAME_PASSWORD
     """What the credentials and reauth steps ask for (field names are stored in the entry)."""
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)

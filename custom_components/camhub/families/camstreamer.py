@@ -16,6 +16,7 @@ text) update the state themselves once the camera accepted them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections import deque
@@ -490,6 +491,7 @@ async def _run_channel(client: CamStreamerDevice, coordinator: CamHubCoordinator
         on_connected,
         settings=CHANNEL_SETTINGS,
         name=f"{APP_TITLES[app]} {client.api.base_url.host}",
+        handshake_headers=functools.partial(client.api.event_headers, app),
     )
     client.channels[app] = channel
     await channel.run()
