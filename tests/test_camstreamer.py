@@ -327,6 +327,8 @@ async def test_stream_statistics_polled_slowly_while_live(
         )
     axis_entry = await setup_axis_entry(hass, axis)
     await pushed(hass, axis_entry)
+    axis.set_stream_enabled("11", True)  # live too, but its statistics sensors are disabled
+    await until(hass, lambda: state(hass, "binary_sensor.sunday_mass_streaming") == STATE_ON)
     # Stream 12 is live: its statistics were read at start-up.
     assert int(state(hass, "sensor.facebook_starts") or 0) == 0
     assert state(hass, "sensor.facebook_bytes_sent") not in (None, STATE_UNAVAILABLE)
@@ -335,6 +337,8 @@ async def test_stream_statistics_polled_slowly_while_live(
     await fire_timers(hass, 61)
     stats = "/local/camstreamer/get_streamstat.cgi"
     await until(hass, lambda: axis.stats.requests[stats] == before + 1, "statistics")
+    await fire_timers(hass, 1)
+    assert axis.stats.requests[stats] == before + 1  # stream 12 only
     assert axis.stats.requests["/local/camstreamer/stream_list.cgi"] == 0, axis.stats.requests
 
 
@@ -491,9 +495,12 @@ async def test_events_during_a_fetch_are_not_lost(
 ) -> None:
     await pushed(hass, axis_entry)
     coordinator = axis_entry.runtime_data.coordinator
-    axis.faults.latency = 0.2  # every list request takes a while
+    axis.faults.latency = 0.5  # every list request takes a while
+    axis.stats.reset()
     refresh = hass.async_create_task(coordinator.async_refresh())
-    await asyncio.sleep(0.1)
+    async with asyncio.timeout(10):  # not `until`: it would wait for the refresh to end
+        while list_requests(axis) == 0:
+            await asyncio.sleep(0.01)
     axis.switch_playlist(ORGAN)  # pushed while the lists are being read
     axis.set_port(0, True)
     await until(hass, lambda: state(hass, "binary_sensor.i_o_port_0") == STATE_ON)

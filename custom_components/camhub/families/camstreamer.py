@@ -43,6 +43,7 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import discovery_flow, selector
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
@@ -95,6 +96,7 @@ DEFAULT_MJPEG_FPS = 10
 MJPEG_FPS_MAX = 30
 POLL_INTERVAL = timedelta(seconds=30)
 STATS_INTERVAL = timedelta(seconds=60)
+STATS_KEYS = ("bytes_sent", "start_count")
 RECENT_EVENTS = 256
 DISCOVERY_INTERVAL = timedelta(hours=1)
 CHANNEL_SETTINGS = ChannelSettings(heartbeat=20.0, backoff_min=1.0, backoff_max=60.0)
@@ -502,10 +504,11 @@ async def _slow_update(client: CamStreamerDevice, coordinator: CamHubCoordinator
     state = client.state
     if not coordinator.push_connected or state is None:
         return  # polling reads everything anyway
+    registry = er.async_get(coordinator.hass)
     try:
         streams = dict(state.streams or {})
         for sid, stream in streams.items():
-            if stream.is_streaming:
+            if stream.is_streaming and _stats_shown(registry, state.info.serial, sid):
                 streams[sid] = replace(stream, stats=await client.api.stream_stats(sid))
         apps = state.apps
         if any(not a.usable for a in state.apps.values()):
@@ -519,6 +522,22 @@ async def _slow_update(client: CamStreamerDevice, coordinator: CamHubCoordinator
             _refresh_soon(client, coordinator)  # an app came or went: read it all
             return
         client.set_state(replace(new, apps=apps))
+
+
+def _stats_shown(registry: er.EntityRegistry, serial: str, sid: str) -> bool:
+    """Whether a statistics sensor of the stream is enabled: nothing else reads statistics.
+
+    Both are disabled by default, so an idle camera gets no request at all while its event
+    channels run; enabling one reloads the entry, which starts its polling.
+    """
+    for key in STATS_KEYS:
+        entity_id = registry.async_get_entity_id(
+            Platform.SENSOR, DOMAIN, f"{serial}_stream_{sid}_{key}"
+        )
+        entry = registry.async_get(entity_id) if entity_id else None
+        if entry is not None and not entry.disabled:
+            return True
+    return False
 
 
 # --- repairs --------------------------------------------------------------------------------
