@@ -85,6 +85,7 @@ class CamHubCamera(CamHubEntity, Camera):
         if source.stream_source is not None:
             self._attr_supported_features = CameraEntityFeature.STREAM
         self._cancel_renewal: CALLBACK_TYPE | None = None
+        self._part: tuple[bytes, bytes] = (b"", b"")
 
     async def async_will_remove_from_hass(self) -> None:
         """Stop renewing the stream's URL."""
@@ -156,7 +157,7 @@ class CamHubCamera(CamHubEntity, Camera):
         response = web.StreamResponse()
         response.content_type = f"multipart/x-mixed-replace;boundary={BOUNDARY.decode()}"
         await response.prepare(request)
-        header = FIRST_PART
+        first = True
         try:
             async with self.hub.subscribe(heartbeat=VIEWER_HEARTBEAT) as frames:
                 async for frame in frames:
@@ -164,12 +165,20 @@ class CamHubCamera(CamHubEntity, Camera):
                         if request.transport is None or request.transport.is_closing():
                             break
                         continue
-                    await response.write(header % len(frame))
-                    await response.write(frame)
-                    header = NEXT_PART
+                    if first:
+                        await response.write(FIRST_PART % len(frame) + frame)
+                        first = False
+                    else:
+                        await response.write(self._multipart(frame))
         except ConnectionError:
             _LOGGER.debug("MJPEG viewer of %s disconnected", self.entity_id)
         return response
+
+    def _multipart(self, frame: bytes) -> bytes:
+        """A frame as a multipart part, built once for all viewers: one write each."""
+        if self._part[0] is not frame:
+            self._part = (frame, NEXT_PART % len(frame) + frame)
+        return self._part[1]
 
     async def async_snapshot_history(self, seconds_ago: int, filename: str) -> None:
         """Save the frame from `seconds_ago` seconds back (2N memory) to `filename`."""
