@@ -126,9 +126,13 @@ async def test_device_call_maps_errors() -> None:
 
 
 async def test_slow_update_errors_and_discovery_timer(
-    hass: HomeAssistant, axis: AxisCamera, axis_entry: MockConfigEntry
+    hass: HomeAssistant,
+    axis: AxisCamera,
+    axis_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await pushed(hass, axis_entry)
+    monkeypatch.setattr(fam, "_stats_shown", lambda *args: True)  # a statistics sensor is on
     client = axis_entry.runtime_data.client
     coordinator = axis_entry.runtime_data.coordinator
     stats = "/local/camstreamer/get_streamstat.cgi"
