@@ -91,11 +91,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-axis", action="store_true", help="leave out the CamStreamer parts")
     parser.add_argument(
+        "--no-basic", action="store_true", help="leave out the core mjpeg camera on Basic auth"
+    )
+    parser.add_argument(
         "--axis-size",
         default="64,32,32",
         help="streams,overlay services,playlists of the big Axis camera (scale)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks", help="results folder")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the scenarios not chosen with --only from the existing results.json",
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="only rewrite results.md from the results.json in --out (no measuring)",
+    )
     return parser.parse_args(argv)
 
 
@@ -208,7 +221,7 @@ def _sim_args(args: argparse.Namespace, chosen: list[str]) -> list[str]:
         if axis
         else ["--axis-events=0", "--axis-big=0"]
     )
-    if "fanout" in chosen:
+    if "fanout" in chosen and not args.no_basic:
         sim_args.append("--basic-intercom")  # the core mjpeg camera's other (aiohttp) path
     return sim_args
 
@@ -243,13 +256,35 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def _merge(results: dict[str, Any], previous: Path) -> None:
+    """Carry over the scenarios this run did not measure, marked with their own run."""
+    try:
+        old = json.loads(previous.read_text())
+    except (OSError, ValueError):
+        return
+    for name in SCENARIOS:
+        if name in results or name not in old:
+            continue
+        results[name] = old[name]
+        results[name].setdefault(
+            "from_run",
+            {"date": old["machine"]["date"], "commit": old["machine"].get("commit")},
+        )
+        results["scenarios"] = [*results["scenarios"], name]
+
+
 def run(argv: list[str] | None = None) -> int:
     """Entry point: run, then write results.json and results.md."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", stream=sys.stderr)
     args = parse_args(argv)
-    results = asyncio.run(main(args))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    if args.report:
+        results = json.loads((args.out / "results.json").read_text())
+    else:
+        results = asyncio.run(main(args))
+        if args.merge:
+            _merge(results, args.out / "results.json")
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     markdown = report.markdown(results)
     (args.out / "results.md").write_text(markdown)
     print(markdown)

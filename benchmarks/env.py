@@ -107,6 +107,10 @@ class SimProcess:
         """Counters of one device (or of all, by name)."""
         return await self.call("GET", f"/stats/{name}" if name else "/stats")
 
+    async def set_latency(self, name: str, seconds: float) -> None:
+        """Delay every answer of one device by `seconds` (0: answer at once)."""
+        await self.call("POST", f"/latency/{name}", {"seconds": seconds})
+
     async def reset(self) -> None:
         """Zero every device's counters."""
         await self.call("POST", "/reset")

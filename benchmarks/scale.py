@@ -92,7 +92,7 @@ async def idle_requests(
 
     The window opens a few seconds after the last setup, once event channels are connected.
     """
-    await asyncio.sleep(SETTLE)
+    await asyncio.sleep(min(SETTLE, seconds))
     await env.sim.reset()
     await asyncio.sleep(seconds)
     stats = await env.sim.stats()

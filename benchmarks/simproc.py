@@ -54,6 +54,7 @@ class Control:
         app.router.add_get("/stats", self._all_stats)
         app.router.add_get("/stats/{name}", self._stats)
         app.router.add_post("/reset", self._reset)
+        app.router.add_post("/latency/{name}", self._latency)
         simext.add_routes(app, self)
         return app
 
@@ -68,6 +69,11 @@ class Control:
 
     async def _all_stats(self, request: web.Request) -> web.Response:
         return web.json_response({n: device_stats(d) for n, d in self.by_name.items()})
+
+    async def _latency(self, request: web.Request) -> web.Response:
+        """Make a device slow to answer (a real camera's JPEG encode), or fast again."""
+        self._device(request).faults.latency = float((await request.json())["seconds"])
+        return web.json_response({"ok": True})
 
     async def _reset(self, request: web.Request) -> web.Response:
         for device in self.by_name.values():

@@ -31,6 +31,7 @@ def test_benchmark_runs_at_smallest_size(tmp_path: Path) -> None:
         "--intercoms=1",
         "--idle=1",
         "--axis-size=4,3,4",
+        "--no-basic",
         f"--out={tmp_path}",
     ]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=100, check=False)
