@@ -167,7 +167,7 @@ async def run(
     # The simulator answers in ~5 ms; a real camera takes ~100 ms to encode a still.
     await env.sim.set_latency(device.name, SLOW_DEVICE)
     try:
-        slow = await without_stream(env, device, cams, max(5, idle_count // 3))
+        slow = await without_stream(env, device, cams, max(1, idle_count // 3))
         slow.append(await with_stream(env, device, "camhub", camhub, count=count, warmup=warmup))
     finally:
         await env.sim.set_latency(device.name, 0.0)
