@@ -11,9 +11,11 @@ wrong token, 403 for a camera the user may not see, 422 for an invalid body.
 
 The links point back at this server (`/media/...`) and carry an HMAC signature over what they
 show and their expiry, so they work without the token and are really refused (403) once
-`expired_at` has passed: jpg previews are the live test card, mp4 previews a short clip, HLS
-playlists (live: a sliding window; archive: VOD) reference TS segments under the same signed
-prefix. RTSP links are handed out but not served (the simulator has no RTSP server).
+`expired_at` has passed: jpg previews are the live test card, mp4 previews a 6 s H.264 clip of
+it, HLS playlists (live: a sliding window; archive: VOD) reference H.264 MPEG-TS segments under
+the same signed prefix (see `video`: encoded once per camera and size on first use, in the
+executor, then looped with rising timestamps, so ffmpeg and Home Assistant's stream play them).
+RTSP links are handed out but not served (the simulator has no RTSP server).
 
 No camera list endpoint: the integration API documents none, so cameras are known by UUID.
 Time comes from `now()` (wall clock by default), so tests can travel in time.
@@ -21,25 +23,26 @@ Time comes from `now()` (wall clock by default), so tests can travel in time.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import hmac
-import io
 import json
 import math
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 from typing import Any, ClassVar, TypedDict
 
 from aiohttp import web
 
 from .device import SimDevice
-from .frames import FrameClock
+from .frames import FrameClock, FrameRenderer
+from .video import SEGMENT_SECONDS, Clip, cached_clip
 
 DEFAULT_CAMERAS = (
     "0c8f6a8e-1c53-4f5e-9a51-3f1c2b8e0001",
@@ -49,10 +52,10 @@ DEFAULT_CAMERAS = (
 STREAM_TYPES = ("high", "low", "camera")
 PREVIEW_SOURCES = ("jpg", "mp4")
 VIDEO_SOURCES = ("hls", "rtsp")
-SEGMENT_SECONDS = 2
 LIVE_WINDOW = 3
 MAX_ARCHIVE_SEGMENTS = 1800
 _SIZES = {"high": (640, 360), "camera": (640, 360), "low": (320, 180)}
+_SEGMENT_RE = re.compile(r"seg(\d{1,12})\.ts")
 
 
 class AipixOptions(TypedDict, total=False):
@@ -137,6 +140,7 @@ class AipixServer(SimDevice):
         self.media_requests: Counter[str] = Counter()  # by file: preview.jpg, live.m3u8, ...
         self.refused_links = 0
         self._secret = secrets.token_bytes(16)
+        self._clips: dict[tuple[str, int, int], asyncio.Future[Clip]] = {}
 
     def describe(self) -> dict[str, Any]:
         """CLI line: where it listens, the token (as the config flow names it), the cameras."""
@@ -323,14 +327,42 @@ class AipixServer(SimDevice):
             jpeg = await self.renderer(grant.uuid, width, height).frame()
             return web.Response(body=jpeg, content_type="image/jpeg")
         if file == "preview.mp4" and kind == "mp4":
-            return web.Response(body=media_clip("mp4"), content_type="video/mp4")
+            clip = await asyncio.shield(self._clip(grant))
+            return web.Response(body=clip.mp4, content_type="video/mp4")
         if file == "index.m3u8" and video:
+            self._clip(grant)  # start encoding now: the client asks for a segment next
             return web.Response(
                 text=self._playlist(grant), content_type="application/vnd.apple.mpegurl"
             )
-        if file.endswith(".ts") and video:
-            return web.Response(body=media_clip("ts"), content_type="video/mp2t")
+        match = _SEGMENT_RE.fullmatch(file)
+        if match and video and int(match[1]) < self._segment_count(grant):
+            clip = await asyncio.shield(self._clip(grant))
+            return web.Response(body=clip.segment(int(match[1])), content_type="video/mp2t")
         return self.error_response(404, "Not Found")
+
+    def _clip(self, grant: Grant) -> asyncio.Future[Clip]:
+        """The camera's video at the stream's size: encoded once, off the event loop."""
+        width, height = _SIZES.get(grant.stream, _SIZES["camera"])
+        key = (grant.uuid, width, height)
+        fut = self._clips.get(key)
+        if fut is None:
+            renderer = FrameRenderer(self.name, grant.uuid, width, height, clock=self.clock)
+            fut = asyncio.get_running_loop().run_in_executor(self.executor, cached_clip, renderer)
+            fut.add_done_callback(functools.partial(self._clip_done, key))
+            self._clips[key] = fut
+        return fut
+
+    def _clip_done(self, key: tuple[str, int, int], fut: asyncio.Future[Clip]) -> None:
+        """Forget a failed or cancelled encoding (the next request tries again)."""
+        if fut.cancelled() or fut.exception() is not None:
+            self._clips.pop(key, None)
+
+    def _segment_count(self, grant: Grant) -> int:
+        """Segments a playlist of `grant` may name: any number live, the window's in an archive."""
+        if grant.scope == "live":
+            return 1 << 40
+        _, start, end = grant.scope.split(".")
+        return min(MAX_ARCHIVE_SEGMENTS, math.ceil((int(end) - int(start)) / SEGMENT_SECONDS))
 
     def _playlist(self, grant: Grant) -> str:
         """Live: a sliding window of the newest segments. Archive: every segment, VOD."""
@@ -341,35 +373,10 @@ class AipixServer(SimDevice):
             lines.append(f"#EXT-X-MEDIA-SEQUENCE:{first}")
             numbers = range(first, newest + 1)
         else:
-            _, start, end = grant.scope.split(".")
-            count = min(MAX_ARCHIVE_SEGMENTS, math.ceil((int(end) - int(start)) / SEGMENT_SECONDS))
             lines += ["#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-MEDIA-SEQUENCE:0"]
-            numbers = range(count)
+            numbers = range(self._segment_count(grant))
         for number in numbers:
             lines += [f"#EXTINF:{SEGMENT_SECONDS}.0,", f"seg{number}.ts"]
         if grant.scope != "live":
             lines.append("#EXT-X-ENDLIST")
         return "\n".join(lines) + "\n"
-
-
-@functools.cache
-def media_clip(container: str) -> bytes:
-    """A tiny valid H.264 clip (2 s, 160x90, 5 fps) as MP4 or MPEG-TS, encoded once."""
-    import av  # noqa: PLC0415 - only needed when a client asks for video
-    from PIL import Image  # noqa: PLC0415
-
-    buf = io.BytesIO()
-    fmt = "mp4" if container == "mp4" else "mpegts"
-    with av.open(buf, "w", format=fmt) as out:
-        stream = out.add_stream("libx264", rate=5)
-        stream.width, stream.height, stream.pix_fmt = 160, 90, "yuv420p"
-        stream.time_base = Fraction(1, 5)
-        for i in range(SEGMENT_SECONDS * 5):
-            image = Image.new("RGB", (160, 90), (40 * (i % 6), 120, 255 - 20 * i))
-            frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
-            frame.pts = i
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return buf.getvalue()

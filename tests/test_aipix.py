@@ -556,3 +556,36 @@ def test_parse_uuids() -> None:
     assert parse_uuids("A, b;c  a") == ["a", "b", "c"]
     assert parse_uuids(None) == []
     assert parse_uuids(["x", "", " y "]) == ["x", "y"]
+
+
+async def test_stream_component_plays_the_live_hls_and_stops_promptly(
+    hass: HomeAssistant, aipix: AipixServer
+) -> None:
+    """Home Assistant's `stream` (ffmpeg in a worker thread) remuxes the camera's live HLS into
+    its own HLS segments, and stopping it ends the worker at once (it used to spin forever on
+    the simulator's segments, whose timestamps restarted at 0 every 2 s)."""
+    import asyncio
+    import time
+
+    assert await async_setup_component(hass, "stream", {})
+    await setup_entry(hass, aipix, {"cameras": aipix.cameras[:1]})
+    camera = get_camera_from_entity_id(hass, CAM1)
+    stream = await camera.async_create_stream()
+    assert stream is not None
+    provider = stream.add_provider("hls")
+    await stream.start()
+    try:
+        async with asyncio.timeout(10):  # about 1 s here: the simulator serves 3 segments at once
+            while not (done := [s for s in provider.get_segments() if s.complete]):
+                await provider.part_recv(timeout=0.5)
+        assert done[0].duration >= 1.5 and done[0].get_data()  # keyframe to keyframe, 2 s
+        async with asyncio.timeout(10):  # ffmpeg has read what there was and polls for more
+            while aipix.media_requests["index.m3u8"] < 2:
+                await asyncio.sleep(0.05)
+        assert aipix.media_requests["segment.ts"] >= 2
+    finally:
+        started = time.monotonic()
+        await stream.stop()
+        stopped_in = time.monotonic() - started
+    assert stopped_in < 5
+    assert not stream.available or not stream._thread  # the worker thread is gone
