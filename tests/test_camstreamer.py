@@ -521,7 +521,10 @@ async def test_app_stopped_and_started_again(
     await until(hass, lambda: not coordinator.push_connected, "overlay channel down")
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert registry.async_get(f"switch.{P}overlays") is None
+    # Kept, unavailable: the user's names, areas and automations survive a stopped app.
+    assert registry.async_get(f"switch.{P}overlays") is not None
+    assert state(hass, "switch.overlays") == STATE_UNAVAILABLE
+    assert state(hass, "switch.images_5_overlay") == STATE_UNAVAILABLE
     issue = f"{AXIS_SERIAL}_camoverlay_not_running"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue) is not None
     assert state(hass, "switch.sunday_mass_broadcast") == STATE_OFF  # the others carry on
@@ -530,3 +533,10 @@ async def test_app_stopped_and_started_again(
     await until(hass, lambda: coordinator.push_connected, "overlay channel back")
     assert state(hass, "switch.overlays") == STATE_ON
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue) is None
+    # Uninstalled for good: then its entities go.
+    del axis.apps["camoverlay"]
+    axis.restart_app("camoverlay")
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert registry.async_get(f"switch.{P}overlays") is None
+    assert state(hass, "switch.sunday_mass_broadcast") == STATE_OFF

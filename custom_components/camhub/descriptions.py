@@ -10,6 +10,8 @@ translation key `broadcast` with the name `"{name} broadcast"` in strings.json.
 - `exists_fn(state)`: whether the entity exists in this state. A description whose
   `exists_fn` is false is not added; an added entity whose `exists_fn` turns false becomes
   unavailable (and is removed if the family sets `remove_stale_entities`).
+- `available_fn(state)`: whether an existing entity can be used now (a CamStreamer app that
+  is stopped: its entities stay, unavailable, with the user's names and areas).
 - `value_fn(state)`: the entity's value, read from the coordinator's typed state.
 - `set_fn(client, value)` / `press_fn(client)`: the write. A `ValueError` it raises becomes a
   translated `ServiceValidationError`, a `CamHubError` a translated `HomeAssistantError`.
@@ -44,6 +46,7 @@ class CamHubDescription(EntityDescription):
 
     device_id: str
     exists_fn: Callable[[Any], bool] = _always
+    available_fn: Callable[[Any], bool] = _always
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -89,8 +89,10 @@ class CamHubDescribedEntity(CamHubEntity):
 
     @property
     def available(self) -> bool:
-        """Also unavailable when the item behind the entity is gone."""
-        return super().available and self.entity_description.exists_fn(self.coordinator.data)
+        """Also unavailable when the item behind the entity is gone or cannot be used now."""
+        data = self.coordinator.data
+        description = self.entity_description
+        return super().available and description.exists_fn(data) and description.available_fn(data)
 
     async def _async_write(self, write: Callable[[], Awaitable[None]]) -> None:
         """Run a write with translated errors, then make sure the state follows."""

@@ -227,11 +227,17 @@ async def fetch_axis_state(api: AxisCamStreamerClient, previous: AxisState | Non
     state = AxisState(info=info, apps=apps, ports=dict(previous.ports) if previous else {})
     if state.usable("camstreamer"):
         state = replace(state, streams=await _fetch_streams(api, previous))
+    elif "camstreamer" in apps and previous is not None:
+        state = replace(state, streams=previous.streams)  # stopped: keep its entities
     if state.usable("camswitcher"):
         state = replace(state, switcher=await _fetch_switcher(api, previous))
+    elif "camswitcher" in apps and previous is not None:
+        state = replace(state, switcher=previous.switcher)
     if state.usable("camoverlay"):
         services = await api.services()
         state = replace(state, overlay=OverlayState(await api.overlay_enabled(), services))
+    elif "camoverlay" in apps and previous is not None:
+        state = replace(state, overlay=previous.overlay)
     return state
 
 
@@ -373,11 +379,11 @@ class CamStreamerFamily(Family[CamStreamerDevice, AxisState]):
         serial = state.info.serial
         found: list[CamHubDescription] = []
         for stream in (state.streams or {}).values():
-            found += _stream_descriptions(serial, stream)
+            found += _while_usable("camstreamer", _stream_descriptions(serial, stream))
         if state.switcher is not None:
-            found += _switcher_descriptions(serial, state.switcher)
+            found += _while_usable("camswitcher", _switcher_descriptions(serial, state.switcher))
         if state.overlay is not None:
-            found += _overlay_descriptions(serial, state.overlay)
+            found += _while_usable("camoverlay", _overlay_descriptions(serial, state.overlay))
         found += [_port_description(serial, port) for port in sorted(state.ports)]
         return found
 
@@ -721,6 +727,19 @@ def _stream_descriptions(serial: str, stream: Stream) -> list[CamHubDescription]
             value_fn=lambda state: _trigger_kind(_stream(state, sid)),
         ),
     ]
+
+
+def _while_usable(app: App, found: list[CamHubDescription]) -> list[CamHubDescription]:
+    """Tie descriptions to their app: stopped or unlicensed means unavailable, not removed.
+
+    The user's names, areas and automations stay; a repair issue says what to fix. Only an
+    app that is uninstalled loses its entities.
+    """
+
+    def usable(state: AxisState) -> bool:
+        return state.usable(app)
+
+    return [replace(description, available_fn=usable) for description in found]
 
 
 def _trigger_kind(stream: Stream | None) -> str | None:
