@@ -30,6 +30,7 @@ from simulator import (
     LiveViewServer,
     OakController,
     SimCamera,
+    SimDevice,
     SimOakCamera,
     Simulator,
 )
@@ -51,6 +52,31 @@ async def sim(socket_enabled: None) -> AsyncIterator[Simulator]:
         yield simulator
 
 
+def connection(family: str, device: SimDevice, **extra: Any) -> dict[str, Any]:
+    """Config entry data for a simulated device: family, address (plain HTTP), extras."""
+    return {
+        CONF_FAMILY: family,
+        CONF_HOST: device.host,
+        CONF_PORT: device.port,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        **extra,
+    }
+
+
+async def load_entry(
+    hass: HomeAssistant, title: str, unique_id: str, data: dict[str, Any], options: dict[str, Any]
+) -> MockConfigEntry:
+    """Add a config entry and set it up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=title, unique_id=unique_id, data=data, options=options
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 @pytest.fixture
 async def intercom(sim: Simulator) -> Intercom2N:
     """A 2N intercom with internal and external cameras, Digest auth."""
@@ -59,32 +85,23 @@ async def intercom(sim: Simulator) -> Intercom2N:
 
 def intercom_data(device: Intercom2N) -> dict[str, Any]:
     """Config entry data for a simulated intercom."""
-    return {
-        CONF_FAMILY: "intercom_2n",
-        CONF_HOST: device.host,
-        CONF_PORT: device.port,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-        CONF_USERNAME: device.username,
-        CONF_PASSWORD: device.password,
-        CONF_MAC: device.mac.lower(),
-    }
+    return connection(
+        "intercom_2n",
+        device,
+        **{
+            CONF_USERNAME: device.username,
+            CONF_PASSWORD: device.password,
+            CONF_MAC: device.mac.lower(),
+        },
+    )
 
 
 @pytest.fixture
 async def intercom_entry(hass: HomeAssistant, intercom: Intercom2N) -> MockConfigEntry:
     """A loaded config entry for the intercom."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Front door",
-        unique_id=intercom.serial,
-        data=intercom_data(intercom),
-        options={"snapshot_max_age": 2.0},
+    return await load_entry(
+        hass, "Front door", intercom.serial, intercom_data(intercom), {"snapshot_max_age": 2.0}
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 # --- Camera Remote live-view server ---------------------------------------------------------
@@ -106,30 +123,20 @@ async def liveview(sim: Simulator) -> LiveViewServer:
 
 def liveview_data(device: LiveViewServer) -> dict[str, Any]:
     """Config entry data for a simulated live-view server."""
-    return {
-        CONF_FAMILY: "liveview",
-        CONF_HOST: device.host,
-        CONF_PORT: device.port,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-    }
+    return connection("liveview", device)
 
 
 async def setup_liveview_entry(
     hass: HomeAssistant, device: LiveViewServer, options: dict[str, Any] | None = None
 ) -> MockConfigEntry:
     """Add and load an entry for a live-view server."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Camera Remote server",
-        unique_id=f"{device.host}:{device.port}",
-        data=liveview_data(device),
-        options=options if options is not None else {"snapshot_max_age": 2.0},
+    return await load_entry(
+        hass,
+        "Camera Remote server",
+        f"{device.host}:{device.port}",
+        liveview_data(device),
+        options if options is not None else {"snapshot_max_age": 2.0},
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 @pytest.fixture
@@ -151,30 +158,19 @@ async def aipix(sim: Simulator) -> AipixServer:
 
 def aipix_data(server: AipixServer) -> dict[str, Any]:
     """Config entry data for a simulated AIPIX server."""
-    return {
-        CONF_FAMILY: "aipix",
-        CONF_HOST: server.host,
-        CONF_PORT: server.port,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-        "api_token": server.token,
-    }
+    return connection("aipix", server, api_token=server.token)
 
 
 @pytest.fixture
 async def aipix_entry(hass: HomeAssistant, aipix: AipixServer) -> MockConfigEntry:
     """A loaded entry with the server's first two cameras, high stream only."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="AIPIX VMS (127.0.0.1)",
-        unique_id=f"127.0.0.1:{aipix.port}",
-        data=aipix_data(aipix),
-        options={"cameras": aipix.cameras[:2], "stream_types": ["high"]},
+    return await load_entry(
+        hass,
+        "AIPIX VMS (127.0.0.1)",
+        f"127.0.0.1:{aipix.port}",
+        aipix_data(aipix),
+        {"cameras": aipix.cameras[:2], "stream_types": ["high"]},
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 # --- Axis cameras with the CamStreamer apps ---------------------------------------------------
@@ -190,33 +186,28 @@ async def axis(sim: Simulator) -> AxisCamera:
 
 def axis_data(device: AxisCamera) -> dict[str, Any]:
     """Config entry data for a simulated Axis camera."""
-    return {
-        CONF_FAMILY: "camstreamer",
-        CONF_HOST: device.host,
-        CONF_PORT: device.port,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-        CONF_USERNAME: device.username,
-        CONF_PASSWORD: device.password,
-        CONF_MAC: device.mac.lower(),
-    }
+    return connection(
+        "camstreamer",
+        device,
+        **{
+            CONF_USERNAME: device.username,
+            CONF_PASSWORD: device.password,
+            CONF_MAC: device.mac.lower(),
+        },
+    )
 
 
 async def setup_axis_entry(
     hass: HomeAssistant, device: AxisCamera, options: dict[str, Any] | None = None
 ) -> MockConfigEntry:
     """Add and load an entry for a simulated Axis camera."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=f"AXIS {device.model} ({device.serial})",
-        unique_id=device.serial,
-        data=axis_data(device),
-        options=options or {},
+    return await load_entry(
+        hass,
+        f"AXIS {device.model} ({device.serial})",
+        device.serial,
+        axis_data(device),
+        options or {},
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 @pytest.fixture
@@ -244,30 +235,20 @@ async def oak(sim: Simulator) -> OakController:
 
 def oak_data(device: OakController) -> dict[str, Any]:
     """Config entry data for a simulated Robopipe controller."""
-    return {
-        CONF_FAMILY: "oak",
-        CONF_HOST: device.host,
-        CONF_PORT: device.port,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-    }
+    return connection("oak", device)
 
 
 async def setup_oak_entry(
     hass: HomeAssistant, device: OakController, options: dict[str, Any] | None = None
 ) -> MockConfigEntry:
     """Add and load an entry for a Robopipe controller."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Robopipe controller",
-        unique_id=f"{device.host}:{device.port}",
-        data=oak_data(device),
-        options=options if options is not None else {"snapshot_max_age": 2.0, "fps": 5},
+    return await load_entry(
+        hass,
+        "Robopipe controller",
+        f"{device.host}:{device.port}",
+        oak_data(device),
+        options if options is not None else {"snapshot_max_age": 2.0, "fps": 5},
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 @pytest.fixture
