@@ -144,14 +144,7 @@ class AipixServer(SimDevice):
 
     def describe(self) -> dict[str, Any]:
         """CLI line: where it listens, the token (as the config flow names it), the cameras."""
-        return {
-            "family": self.family,
-            "name": self.name,
-            "host": self.host,
-            "port": self.port,
-            "api_token": self.token,
-            "cameras": list(self.cameras),
-        }
+        return {**super().describe(), "api_token": self.token, "cameras": list(self.cameras)}
 
     def setup_routes(self, app: web.Application) -> None:
         """The integration API's link endpoints and the media their links point at."""

@@ -129,15 +129,20 @@ class SimDevice:
         return resp
 
     def describe(self) -> dict[str, Any]:
-        """One JSON-able line about the device, for the CLI and the demo."""
-        return {
+        """One JSON-able line about the device, for the CLI and the demo.
+
+        The login only where the device asks for one; families add what their config flow
+        needs (a token, the camera ids).
+        """
+        line: dict[str, Any] = {
             "family": self.family,
             "name": self.name,
             "host": self.host,
             "port": self.port,
-            "username": self.username,
-            "password": self.password,
         }
+        if self.auth is not None:
+            line.update(username=self.username, password=self.password)
+        return line
 
     def renderer(self, source: str, width: int, height: int) -> FrameRenderer:
         """The shared renderer of one source at one resolution (created on first use)."""

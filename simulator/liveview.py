@@ -137,13 +137,7 @@ class LiveViewServer(SimDevice):
 
     def describe(self) -> dict[str, Any]:
         """CLI line: no credentials (the server has none), the camera ids."""
-        return {
-            "family": self.family,
-            "name": self.name,
-            "host": self.host,
-            "port": self.port,
-            "cameras": list(self.cameras),
-        }
+        return {**super().describe(), "cameras": list(self.cameras)}
 
     # --- wiring -----------------------------------------------------------------------------
 

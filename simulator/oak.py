@@ -274,10 +274,7 @@ class OakController(SimDevice):
 
     def describe(self) -> dict[str, Any]:
         """CLI line: no credentials; the cameras' mxids."""
-        line = super().describe()
-        line.pop("username")
-        line.pop("password")
-        return {**line, "cameras": list(self.cameras)}
+        return {**super().describe(), "cameras": list(self.cameras)}
 
     def add_camera(self, camera: SimOakCamera) -> None:
         """Plug a camera in."""
