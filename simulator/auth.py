@@ -1,9 +1,10 @@
 """Server-side HTTP authentication for simulated devices: Digest (RFC 7616) and Basic.
 
-Real cameras protect their APIs with Digest (MD5, qop="auth") or, on some firmware, Basic,
-and the integration talks to them through `aiohttp.DigestAuthMiddleware`. The simulator must
-therefore speak the real challenge/response protocol rather than accept anything, so that
-auth bugs (wrong URI in the hash, lost nonce, no retry after 401) show up in tests.
+Real cameras protect their APIs with Digest (MD5, qop="auth") or, on some firmware, Basic.
+The simulator speaks the real challenge/response protocol rather than accepting anything, and
+checks the Digest `uri` field byte for byte against the raw request target as Axis firmware
+does (RFC 7616 section 3.4), so auth bugs (a decoded URI in the hash, a lost nonce, no retry
+after 401) show up in tests.
 
 Credentials are read at check time, so a test can change a device's password mid-run.
 """
@@ -150,7 +151,7 @@ class DigestAuth:
             or p.get("realm") != self.realm
             or p.get("opaque", self.opaque) != self.opaque
             or p.get("algorithm", "MD5").upper() != "MD5"
-            or uri not in (request.raw_path, request.path_qs, request.path)
+            or uri != request.raw_path  # the raw target, query included, as sent
         ):
             return None
         ha1 = _md5(f"{username}:{self.realm}:{password}")

@@ -7,7 +7,6 @@ device input (which must become a typed error); the client is tested over loopba
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -34,7 +33,6 @@ from custom_components.camhub.api.camstreamer import (
     SwitcherState,
     apply_event,
     custom_graphics_params,
-    digest_authorization,
     is_unknown_item,
     parse_applications,
     parse_clips,
@@ -438,32 +436,6 @@ def test_parse_network_cameras_and_realm() -> None:
     assert parse_network_cameras({"camera_list": None}) == []
     assert realm_serial('Digest realm="AXIS_accc8e000001", nonce="x"') == "ACCC8E000001"
     assert realm_serial('Digest realm="camhub-sim"') is None
-
-
-def test_digest_authorization() -> None:
-    """RFC 7616 answers (qop auth, RFC 2069 without qop); unusable challenges refused."""
-    header = digest_authorization(
-        'Digest realm="AXIS_ACCC8E000001", qop="auth,auth-int", nonce="abc", opaque="xyz"',
-        'ro"ot',
-        "pass",
-        "GET",
-        "/local/camstreamer/events",
-    )
-    assert header.startswith('Digest username="ro\\"ot", realm="AXIS_ACCC8E000001"')
-    assert 'qop=auth, nc=00000001, cnonce="' in header and header.endswith('opaque="xyz"')
-    old_style = digest_authorization('Digest realm="r", nonce="n"', "u", "p", "GET", "/x")
-    expected = hashlib.md5(
-        (hashlib.md5(b"u:r:p").hexdigest() + ":n:" + hashlib.md5(b"GET:/x").hexdigest()).encode()
-    ).hexdigest()
-    assert f'response="{expected}"' in old_style and "qop" not in old_style
-    for bad in (
-        'Basic realm="r"',
-        'Digest realm="r"',
-        'Digest realm="r", nonce="n", algorithm=SHA-256',
-        'Digest realm="r", nonce="n", qop="auth-int"',
-    ):
-        with pytest.raises(ProtocolError):
-            digest_authorization(bad, "u", "p", "GET", "/x")
 
 
 async def test_event_headers(session: aiohttp.ClientSession) -> None:

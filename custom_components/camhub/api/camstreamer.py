@@ -24,11 +24,9 @@ pushed state cheap to hand to Home Assistant.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -39,6 +37,7 @@ from urllib.parse import quote, urlencode
 import aiohttp
 from yarl import URL
 
+from .auth import DigestAuth, DigestChallenge, basic_authorization
 from .errors import AuthError, CamHubError, ConnectError, DeviceError, ProtocolError
 from .mjpeg import boundary_from_content_type, iter_frames
 from .transport import MAX_BODY, AuthMode, Reply, Transport, stream_timeout
@@ -747,84 +746,18 @@ def _field_name(name: str) -> str:
     return name
 
 
-# --- Digest as the Axis web server checks it ------------------------------------------------
-
-_CHALLENGE_PARAM = re.compile(r'([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))')
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def _quoted(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def digest_authorization(
-    challenge: str, username: str, password: str, method: str, uri: str
-) -> str:
-    """An `Authorization: Digest ...` value answering `challenge` (MD5, qop auth or none).
-
-    For requests the session cannot run through `RawUriDigestAuth`: the event WebSocket's
-    upgrade (`ws_connect` takes no middleware). Raises ProtocolError for a challenge this
-    cannot answer.
-    """
-    scheme, _, rest = challenge.strip().partition(" ")
-    if scheme.lower() != "digest":
-        raise ProtocolError(f"not a Digest challenge: {challenge[:100]!r}")
-    p = {m[1].lower(): m[2] if m[2] is not None else m[3] for m in _CHALLENGE_PARAM.finditer(rest)}
-    realm, nonce = p.get("realm"), p.get("nonce")
-    if realm is None or not nonce or p.get("algorithm", "MD5").upper() != "MD5":
-        raise ProtocolError(f"unusable Digest challenge: {challenge[:100]!r}")
-    ha1, ha2 = _md5(f"{username}:{realm}:{password}"), _md5(f"{method}:{uri}")
-    fields = {"username": _quoted(username), "realm": _quoted(realm), "nonce": _quoted(nonce)}
-    fields["uri"] = _quoted(uri)
-    qops = [q.strip() for q in p.get("qop", "").split(",") if q.strip()]
-    if "auth" in qops:
-        cnonce, nc = secrets.token_hex(8), "00000001"
-        fields["response"] = _quoted(_md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"))
-        fields.update(qop="auth", nc=nc, cnonce=_quoted(cnonce))
-    elif qops:
-        raise ProtocolError(f"unsupported Digest qop {p['qop']!r}")
-    else:
-        fields["response"] = _quoted(_md5(f"{ha1}:{nonce}:{ha2}"))
-    fields["algorithm"] = "MD5"
-    if "opaque" in p:
-        fields["opaque"] = _quoted(p["opaque"])
-    return "Digest " + ", ".join(f"{k}={v}" for k, v in fields.items())
-
-
-class RawUriDigestAuth(aiohttp.DigestAuthMiddleware):
-    """Digest whose `uri` field is the request target exactly as sent (RFC 7616 section 3.4).
-
-    aiohttp's middleware writes the percent-decoded target (`URL.path_qs`) unquoted into the
-    header, so a query holding a `"` (the JSON of `camswitcher.masterAudio`, a stream schedule,
-    a ticker text with quotes) breaks the header and the camera answers 401. Handing it a URL
-    whose decoded form is the raw target makes it hash and send the raw target.
-    """
-
-    async def _encode(self, method: str, url: URL, body: Any) -> str:
-        target = URL(str(url).replace("%", "%25"), encoded=True)
-        if target.path_qs != url.raw_path_qs:  # pragma: no cover - yarl normalised something
-            target = url
-        return await super()._encode(method, target, body)
-
-
 def _with_query(path: str, params: Mapping[str, str | int] | None) -> str:
-    """`path?query`, spaces as %20 (not `+`) so the raw target survives `RawUriDigestAuth`."""
+    """`path?query`, every reserved character percent-encoded and spaces as %20 (not `+`).
+
+    The apps decode `+` as a plus on some versions; %20 is a space on all of them.
+    """
     if not params:
         return path
     return f"{path}?{urlencode(params, quote_via=quote, safe='')}"
 
 
 class AxisTransport(Transport):
-    """The shared transport with the query folded into the path and raw-target Digest."""
-
-    def __init__(self, session: aiohttp.ClientSession, base_url: URL | str, **kwargs: Any) -> None:
-        """As `Transport`; Digest (and AUTO) use `RawUriDigestAuth`."""
-        super().__init__(session, base_url, **kwargs)
-        if self._digest is not None:
-            self._digest = RawUriDigestAuth(self._username, self._password)
+    """The shared transport with the query folded into the path (encoded as the apps expect)."""
 
     async def request(
         self,
@@ -1191,14 +1124,15 @@ class AxisCamStreamerClient:
         """
         if not self.username:
             return {}
-        basic = {"Authorization": aiohttp.BasicAuth(self.username, self.password).encode()}
+        basic = {"Authorization": basic_authorization(self.username, self.password)}
         if challenge is None:
             return basic if self.transport.auth_mode is AuthMode.BASIC else {}
         if challenge.strip().lower().startswith("basic"):
             return basic
         path = self.event_url(app).raw_path
-        auth = digest_authorization(challenge, self.username, self.password, "GET", path)
-        return {"Authorization": auth}
+        signer = DigestAuth(self.username, self.password)
+        parsed = DigestChallenge.parse(challenge)
+        return {"Authorization": signer.authorization(parsed, "GET", path)}
 
     def event_url(self, app: App) -> URL:
         """ws:// or wss:// URL of `app`'s event channel."""

@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from .auth import DigestAuth, basic_authorization
 from .errors import (
     AccessDeniedError,
     AuthError,
@@ -91,9 +92,9 @@ class Transport:
         self._username = username or ""
         self._password = password or ""
         self._token = token or ""
-        self._digest: aiohttp.DigestAuthMiddleware | None = None
+        self._digest: DigestAuth | None = None
         if auth in (AuthMode.DIGEST, AuthMode.AUTO):
-            self._digest = aiohttp.DigestAuthMiddleware(self._username, self._password)
+            self._digest = DigestAuth(self._username, self._password)
 
     @property
     def auth_mode(self) -> AuthMode:
@@ -107,7 +108,8 @@ class Transport:
     def _request_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         if self._auth_mode is AuthMode.BASIC:
-            kwargs["auth"] = aiohttp.BasicAuth(self._username, self._password)
+            basic = basic_authorization(self._username, self._password)
+            kwargs["headers"] = {"Authorization": basic}
         elif self._digest is not None:
             kwargs["middlewares"] = (self._digest,)
         elif self._auth_mode is AuthMode.BEARER:
