@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from custom_components.camhub.api.camstreamer import (
     App,
@@ -366,3 +367,75 @@ async def test_upgrade_with_login(
     async with Running(wrong, "camstreamer", token_fn=token, login=True) as run:
         await run.recorder.wait(lambda: run.channel.stats.failures >= 1)
         assert run.channel.stats.last_error == "event channel refused: HTTP 401"
+
+
+class KeepAliveServer:
+    """A WebSocket peer that accepts any token, pings us, and answers pings only if told to."""
+
+    def __init__(self, answer_pings: bool) -> None:
+        self.answer_pings = answer_pings
+        self.pings_seen = 0
+        self.pong_seen = asyncio.Event()
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(protocols=("events",), autoping=False)
+        await ws.prepare(request)
+        await ws.receive()  # the token
+        await ws.send_json({"type": "authorization", "state": "OK"})
+        await ws.ping(b"from-device")
+        async for msg in ws:
+            if msg.type is aiohttp.WSMsgType.PONG and msg.data == b"from-device":
+                self.pong_seen.set()
+            if msg.type is aiohttp.WSMsgType.PING:
+                self.pings_seen += 1
+                if self.answer_pings:
+                    await ws.pong(msg.data)
+        return ws
+
+
+@pytest.fixture(params=[True, False], ids=["answers", "silent"])
+async def keepalive_server(
+    socket_enabled: None, request: pytest.FixtureRequest
+) -> AsyncIterator[KeepAliveServer]:
+    server = KeepAliveServer(answer_pings=request.param)
+    app = web.Application()
+    app.router.add_get("/events", server.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    server.url = f"ws://127.0.0.1:{runner.addresses[0][1]}/events"
+    yield server
+    await runner.cleanup()
+
+
+async def test_keepalive(keepalive_server: KeepAliveServer, session: aiohttp.ClientSession) -> None:
+    """Silence brings a ping; a peer that answers keeps its session, a silent one is dropped.
+
+    The device's own pings are answered (aiohttp's autoping is off: keep-alive is ours).
+    """
+    server = keepalive_server
+
+    async def token() -> str:
+        return "t"
+
+    rec = Recorder("camstreamer")
+    settings = ChannelSettings(heartbeat=0.1, backoff_min=5.0, backoff_max=5.0, init_messages=())
+    channel = EventChannel(
+        session, server.url, token, rec.on_message, rec.on_connected, settings=settings
+    )
+    task = asyncio.create_task(channel.run())
+    try:
+        async with asyncio.timeout(5):
+            await server.pong_seen.wait()
+        await asyncio.sleep(0.5)  # five heartbeats
+        if server.answer_pings:
+            assert server.pings_seen >= 3 and rec.connected == [True]
+            assert channel.stats.failures == 0
+        else:
+            assert server.pings_seen == 1 and rec.connected == [True, False]
+            assert channel.stats.last_error == "event channel silent: no answer to a ping"
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -155,8 +155,11 @@ class EventChannel:
             if self._handshake_headers is not None:
                 headers.update(self._handshake_headers(challenge))
             try:
+                # Keep-alive is ours (`_receive`), not aiohttp's `heartbeat=`: aiohttp 3.14
+                # re-arms its heartbeat timer when the peer's close frame arrives after
+                # close(), leaving a timer behind every cleanly closed socket.
                 return await self.session.ws_connect(
-                    self.url, protocols=tuple(s.protocols), heartbeat=s.heartbeat, headers=headers
+                    self.url, protocols=tuple(s.protocols), headers=headers, autoping=False
                 )
             except aiohttp.WSServerHandshakeError as err:
                 offered = err.headers.get("WWW-Authenticate") if err.headers else None
@@ -204,8 +207,30 @@ class EventChannel:
                 self._dispatch(message)
 
     async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> Any:
-        """The next decoded JSON message, `_SKIP` for one to ignore; raise when closed."""
-        msg = await ws.receive()
+        """The next decoded JSON message, `_SKIP` for one to ignore; raise when closed.
+
+        Keep-alive: after `heartbeat` seconds of silence a ping goes out, and a socket that
+        stays silent for another `heartbeat` seconds is dead (a camera that lost power sends
+        no close frame). The device's pings are answered here too.
+        """
+        pinged = False
+        while True:
+            try:
+                msg = await ws.receive(timeout=self.settings.heartbeat)
+            except TimeoutError:
+                if pinged:
+                    raise ConnectError("event channel silent: no answer to a ping") from None
+                await ws.ping()
+                pinged = True
+                continue
+            if msg.type is aiohttp.WSMsgType.PING:
+                await ws.pong(msg.data)
+            elif msg.type is not aiohttp.WSMsgType.PONG:
+                return self._decode(ws, msg)
+            pinged = False
+
+    def _decode(self, ws: aiohttp.ClientWebSocketResponse, msg: aiohttp.WSMessage) -> Any:
+        """A received frame as JSON, `_SKIP`, or the end of the session."""
         if msg.type in (
             aiohttp.WSMsgType.CLOSE,
             aiohttp.WSMsgType.CLOSING,
