@@ -7,7 +7,7 @@ talk to the simulator on 127.0.0.1, so nothing below mocks HTTP.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -43,6 +43,23 @@ os.environ.setdefault("DEPTHAI_PROTOCOL", "usb")
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/camhub in every test."""
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_home_assistant_usage(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail a test in which Home Assistant reports CamHub using a deprecated API.
+
+    Home Assistant logs these ("Detected that custom integration 'camhub' ...") instead of
+    raising a Python warning, so the suite's warnings-as-errors filter alone would miss them.
+    """
+    yield
+    reports = [
+        record.getMessage()
+        for when in ("setup", "call", "teardown")
+        for record in caplog.get_records(when)  # type: ignore[arg-type]
+        if "custom integration 'camhub'" in record.getMessage()
+    ]
+    assert reports == []
 
 
 @pytest.fixture

@@ -173,8 +173,14 @@ async def test_options_flow_adds_and_removes_cameras(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert registry.async_get_device(identifiers={(DOMAIN, aipix.cameras[1])}) is None
-    assert registry.async_get_device(identifiers={(DOMAIN, aipix.cameras[2])}) is not None
+    assert (
+        registry.async_get_device_by_identifier((DOMAIN, aipix.cameras[1]), aipix_entry.entry_id)
+        is None
+    )
+    assert (
+        registry.async_get_device_by_identifier((DOMAIN, aipix.cameras[2]), aipix_entry.entry_id)
+        is not None
+    )
     assert hass.states.get("camera.camera_a9d4c2f1_low_quality").state == "idle"
     source = await async_get_stream_source(hass, "camera.camera_a9d4c2f1_low_quality")
     assert source is not None and source.startswith("rtsp://127.0.0.1")
@@ -208,10 +214,12 @@ async def test_devices_and_entities(
     hass: HomeAssistant, aipix: AipixServer, aipix_entry: MockConfigEntry
 ) -> None:
     registry = dr.async_get(hass)
-    server = registry.async_get_device(identifiers={(DOMAIN, f"127.0.0.1:{aipix.port}")})
+    server = registry.async_get_device_by_identifier(
+        (DOMAIN, f"127.0.0.1:{aipix.port}"), aipix_entry.entry_id
+    )
     assert server is not None and server.manufacturer == "AIPIX"
     for uuid in aipix.cameras[:2]:
-        device = registry.async_get_device(identifiers={(DOMAIN, uuid)})
+        device = registry.async_get_device_by_identifier((DOMAIN, uuid), aipix_entry.entry_id)
         assert device is not None and device.via_device_id == server.id
     state = hass.states.get(CAM1)
     assert state is not None and state.state == "idle"
@@ -534,6 +542,8 @@ async def test_no_token_or_link_in_states_logs_or_diagnostics(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="custom_components.camhub")
     entry = await setup_entry(hass, aipix, {"cameras": aipix.cameras[:2]})
+    # Views register only before the HTTP server starts (hass_client starts it).
+    assert await async_setup_component(hass, "diagnostics", {})
     client = await hass_client()
     await client.get(f"/api/camera_proxy/{CAM1}")
     await async_get_stream_source(hass, CAM1)
@@ -585,6 +595,7 @@ async def test_stream_component_plays_the_live_hls_and_stops_promptly(
         assert aipix.media_requests["segment.ts"] >= 2
     finally:
         started = time.monotonic()
+        await stream.remove_provider(provider)  # stop() alone leaves the provider's idle timer
         await stream.stop()
         stopped_in = time.monotonic() - started
     assert stopped_in < 5

@@ -60,7 +60,9 @@ async def test_entities_and_device(hass: HomeAssistant, intercom_entry: MockConf
     assert internal.attributes["friendly_name"] == "Front door Internal camera"
     from homeassistant.helpers import device_registry as dr
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "54-0000-0001")})
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, "54-0000-0001"), intercom_entry.entry_id
+    )
     assert device is not None
     assert device.manufacturer == "2N" and device.model == "2N IP Verso"
     assert device.sw_version == "2.41.0.62.3"
@@ -184,7 +186,7 @@ async def test_snapshot_history_action(
 async def test_snapshot_history_rejects_bad_seconds(
     hass: HomeAssistant, intercom_entry: MockConfigEntry, tmp_path: Path, seconds: object
 ) -> None:
-    from voluptuous import Invalid
+    from probatio import Invalid
 
     with pytest.raises(Invalid):
         await hass.services.async_call(

@@ -110,7 +110,7 @@ async def test_entities_of_every_app(hass: HomeAssistant, sim: Simulator, genera
     assert entry.state is ConfigEntryState.LOADED
     await pushed(hass, entry)
     registry = er.async_get(hass)
-    dev = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, AXIS_SERIAL)})
+    dev = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, AXIS_SERIAL), entry.entry_id)
     assert dev is not None
     assert (dev.manufacturer, dev.model, dev.serial_number) == (
         "Axis Communications",

@@ -48,9 +48,13 @@ async def test_devices_and_entities(
     hass: HomeAssistant, liveview: LiveViewServer, liveview_entry: MockConfigEntry
 ) -> None:
     devices = dr.async_get(hass)
-    server = devices.async_get_device(identifiers={(DOMAIN, f"127.0.0.1:{liveview.port}")})
+    server = devices.async_get_device_by_identifier(
+        (DOMAIN, f"127.0.0.1:{liveview.port}"), liveview_entry.entry_id
+    )
     assert server is not None and server.sw_version == "3.0.0"
-    camera = devices.async_get_device(identifiers={(DOMAIN, LIVEVIEW_CAM_A)})
+    camera = devices.async_get_device_by_identifier(
+        (DOMAIN, LIVEVIEW_CAM_A), liveview_entry.entry_id
+    )
     assert camera is not None
     assert camera.model == "ILCE-7M4" and camera.manufacturer == "Sony"
     assert camera.via_device_id == server.id

@@ -49,9 +49,11 @@ async def test_devices_and_entities(
     hass: HomeAssistant, oak: OakController, oak_entry: MockConfigEntry
 ) -> None:
     devices = dr.async_get(hass)
-    controller = devices.async_get_device(identifiers={(DOMAIN, f"127.0.0.1:{oak.port}")})
+    controller = devices.async_get_device_by_identifier(
+        (DOMAIN, f"127.0.0.1:{oak.port}"), oak_entry.entry_id
+    )
     assert controller is not None and controller.manufacturer == "Robopipe"
-    pro = devices.async_get_device(identifiers={(DOMAIN, OAK_PRO)})
+    pro = devices.async_get_device_by_identifier((DOMAIN, OAK_PRO), oak_entry.entry_id)
     assert pro is not None and pro.via_device_id == controller.id
     assert pro.manufacturer == "Luxonis" and pro.model == "OAK-D-PRO"
     assert pro.serial_number == OAK_PRO
@@ -283,7 +285,9 @@ async def test_cameras_appear_and_disappear(
     assert state(hass, f"camera.{lite}_cam_a") == "idle"
     assert state(hass, f"switch.{lite}_depth_b_c_active") == STATE_OFF
     devices = dr.async_get(hass)
-    device = devices.async_get_device(identifiers={(DOMAIN, "1944301011AB2C3D00")})
+    device = devices.async_get_device_by_identifier(
+        (DOMAIN, "1944301011AB2C3D00"), oak_entry.entry_id
+    )
     assert device is not None and device.via_device_id is not None
     oak.remove_camera("1944301011AB2C3D00")
     await coordinator.async_refresh()
@@ -293,7 +297,7 @@ async def test_cameras_appear_and_disappear(
     # A camera that is gone can be removed from its device page; a present one cannot.
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    for device_id, expected in ((device.id, True), (_device_id(hass, OAK_ONE), False)):
+    for device_id, expected in ((device.id, True), (_device_id(hass, oak_entry, OAK_ONE), False)):
         await client.send_json_auto_id(
             {
                 "type": "config/device_registry/remove_config_entry",
@@ -305,8 +309,8 @@ async def test_cameras_appear_and_disappear(
         assert response["success"] is expected
 
 
-def _device_id(hass: HomeAssistant, identifier: str) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, identifier)})
+def _device_id(hass: HomeAssistant, entry: MockConfigEntry, identifier: str) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, identifier), entry.entry_id)
     assert device is not None
     return device.id
 

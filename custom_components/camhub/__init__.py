@@ -21,6 +21,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import CONF_FAMILY, DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry, CamHubRuntime
+from .devices import registry_device_info
 from .families import FAMILIES
 from .families.base import Family, VideoSource
 from .services import async_setup_services
@@ -63,19 +64,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bo
 def _register_devices(
     hass: HomeAssistant, entry: CamHubConfigEntry, family: Family[Any, Any]
 ) -> None:
-    """Create the state's devices, parents first, so a `via_device` finds its parent.
+    """Create the state's devices, parents first, so a child's `parent` is found.
 
     A parent may have no entities of its own (an AIPIX server). Families whose items are
     deleted for good (`remove_stale_entities`) also lose devices the state no longer has.
     """
     registry = dr.async_get(hass)
     infos = family.device_infos(entry.runtime_data.coordinator.data)
-    for info in sorted(infos.values(), key=lambda info: "via_device" in info):
-        registry.async_get_or_create(config_entry_id=entry.entry_id, **info)
+    for info in sorted(infos.values(), key=lambda info: "parent" in info):
+        resolved = registry_device_info(hass, entry.entry_id, info)
+        registry.async_get_or_create(config_entry_id=entry.entry_id, **resolved)
     if family.remove_stale_entities:
         for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
             if not any(d == DOMAIN and i in infos for d, i in device.identifiers):
-                registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+                registry.async_remove_device(device.id)
 
 
 def _make_hub(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
-import voluptuous as vol
+import probatio
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigEntryState,
@@ -51,19 +51,19 @@ from .families.base import Family, Identity, entry_url
 
 _LOGGER = logging.getLogger(__name__)
 
-CONNECTION_SCHEMA = vol.Schema(
+CONNECTION_SCHEMA = probatio.Schema(
     {
-        vol.Required(CONF_HOST): selector.TextSelector(),
-        vol.Optional(CONF_PORT): vol.All(
+        probatio.Required(CONF_HOST): selector.TextSelector(),
+        probatio.Optional(CONF_PORT): probatio.All(
             selector.NumberSelector(
                 selector.NumberSelectorConfig(
                     min=1, max=65535, mode=selector.NumberSelectorMode.BOX
                 )
             ),
-            vol.Coerce(int),
+            probatio.Coerce(int),
         ),
-        vol.Required(CONF_SSL, default=False): selector.BooleanSelector(),
-        vol.Required(CONF_VERIFY_SSL, default=True): selector.BooleanSelector(),
+        probatio.Required(CONF_SSL, default=False): selector.BooleanSelector(),
+        probatio.Required(CONF_VERIFY_SSL, default=True): selector.BooleanSelector(),
     }
 )
 
@@ -410,7 +410,7 @@ class CamHubOptionsFlow(OptionsFlowWithReload):
                 return self.async_create_entry(data=user_input)
         schema = runtime.family.options_schema(runtime.coordinator.data, entry.options).extend(
             {
-                vol.Required(
+                probatio.Required(
                     CONF_SNAPSHOT_MAX_AGE,
                     default=entry.options.get(CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE),
                 ): selector.NumberSelector(

@@ -24,6 +24,7 @@ from .const import DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry
 from .descriptions import CamHubDescription
+from .devices import registry_device_info
 
 
 def translated_error(err: CamHubError) -> HomeAssistantError:
@@ -58,8 +59,12 @@ class CamHubEntity(CoordinatorEntity[CamHubCoordinator]):
         super().__init__(coordinator)
         self.device_id = device_id
         self._attr_unique_id = f"{device_id}_{key}"
-        infos = coordinator.family.device_infos(coordinator.data)
-        self._attr_device_info = infos.get(device_id, DeviceInfo())
+        info = coordinator.family.device_infos(coordinator.data).get(device_id)
+        self._attr_device_info = (
+            DeviceInfo()
+            if info is None
+            else registry_device_info(coordinator.hass, coordinator.config_entry.entry_id, info)
+        )
 
     @property
     def available(self) -> bool:

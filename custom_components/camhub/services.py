@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import voluptuous as vol
+import probatio
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv
@@ -21,10 +21,10 @@ from .const import (
 from .families import aipix, camstreamer, oak
 
 SNAPSHOT_HISTORY_SCHEMA: VolDictType = {
-    vol.Required(ATTR_SECONDS_AGO): vol.All(
-        vol.Coerce(int), vol.Range(min=0, max=HISTORY_MAX_SECONDS)
+    probatio.Required(ATTR_SECONDS_AGO): probatio.All(
+        probatio.Coerce(int), probatio.Range(min=0, max=HISTORY_MAX_SECONDS)
     ),
-    vol.Required(ATTR_FILENAME): cv.string,
+    probatio.Required(ATTR_FILENAME): cv.string,
 }
 
 

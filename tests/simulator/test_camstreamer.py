@@ -33,7 +33,9 @@ async def sim(socket_enabled: None) -> AsyncIterator[Simulator]:
 @pytest_asyncio.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     """A Basic-auth session for cameras started with auth="basic"."""
-    async with aiohttp.ClientSession(auth=aiohttp.BasicAuth("root", "pass")) as session:
+    async with aiohttp.ClientSession(
+        headers={"Authorization": aiohttp.encode_basic_auth("root", "pass")}
+    ) as session:
         yield session
 
 

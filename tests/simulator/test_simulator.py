@@ -165,11 +165,11 @@ async def test_basic_auth(sim: Simulator) -> None:
             assert resp.status == 401
             assert resp.headers["WWW-Authenticate"].startswith("Basic realm=")
             assert "Digest" not in resp.headers["WWW-Authenticate"]
-        good = aiohttp.BasicAuth("user", "pw")
-        async with session.get(f"{dev.url}/api/camera/caps", auth=good) as resp:
+        good = {"Authorization": aiohttp.encode_basic_auth("user", "pw")}
+        async with session.get(f"{dev.url}/api/camera/caps", headers=good) as resp:
             assert resp.status == 200
-        bad = aiohttp.BasicAuth("user", "nope")
-        async with session.get(f"{dev.url}/api/camera/caps", auth=bad) as resp:
+        bad = {"Authorization": aiohttp.encode_basic_auth("user", "nope")}
+        async with session.get(f"{dev.url}/api/camera/caps", headers=bad) as resp:
             assert resp.status == 401
     # A Digest client cannot answer a Basic challenge.
     caps = f"{dev.url}/api/camera/caps"
@@ -348,9 +348,9 @@ async def test_slow_client_only_slows_itself(sim: Simulator) -> None:
     )
     await writer.drain()
     try:
-        auth = aiohttp.BasicAuth("admin", "secret")
+        auth = {"Authorization": aiohttp.encode_basic_auth("admin", "secret")}
         async with (
-            aiohttp.ClientSession(auth=auth) as session,
+            aiohttp.ClientSession(headers=auth) as session,
             session.get(f"{dev.url}{SNAP}?{query}") as resp,
         ):
             start = time.monotonic()

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import aiohttp
-import voluptuous as vol
+import probatio
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SSL, Platform
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
@@ -32,7 +32,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import selector
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 from yarl import URL
 
@@ -65,6 +64,7 @@ from ..const import (
     CONF_STREAM_TYPES,
     DOMAIN,
 )
+from ..devices import CamHubDeviceInfo
 from ..entity import translated_error
 from ..streaming import poll_frames
 from .base import Family, Identity, VideoSource, entry_url
@@ -78,9 +78,9 @@ CAMERA_REFUSED = (403, 404, 422)
 """Statuses with which the server refuses a request because of a camera, not the token."""
 MAX_ARCHIVE = timedelta(days=1)
 
-TOKEN_SCHEMA = vol.Schema(
+TOKEN_SCHEMA = probatio.Schema(
     {
-        vol.Required(CONF_API_TOKEN): selector.TextSelector(
+        probatio.Required(CONF_API_TOKEN): selector.TextSelector(
             selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
         )
     }
@@ -180,7 +180,7 @@ class AipixFamily(Family[AipixHub, AipixState]):
 
     key: ClassVar[str] = "aipix"
     name: ClassVar[str] = "AIPIX VMS"
-    credentials_schema: ClassVar[vol.Schema] = TOKEN_SCHEMA
+    credentials_schema: ClassVar[probatio.Schema] = TOKEN_SCHEMA
     prefers_https: ClassVar[bool] = True
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
     update_interval: ClassVar[timedelta | None] = timedelta(minutes=5)
@@ -230,10 +230,10 @@ class AipixFamily(Family[AipixHub, AipixState]):
             return AipixState(client.unique_id, await _one_by_one(client))
         return AipixState(client.unique_id, tuple(AipixCamera(uuid) for uuid in client.cameras))
 
-    def device_infos(self, state: AipixState) -> dict[str, DeviceInfo]:
-        """The server, and each camera linked to it with `via_device`."""
+    def device_infos(self, state: AipixState) -> dict[str, CamHubDeviceInfo]:
+        """The server, and each camera linked to it with `parent`."""
         infos = {
-            state.unique_id: DeviceInfo(
+            state.unique_id: CamHubDeviceInfo(
                 identifiers={(DOMAIN, state.unique_id)},
                 manufacturer="AIPIX",
                 model="AIPIX VMS",
@@ -241,13 +241,13 @@ class AipixFamily(Family[AipixHub, AipixState]):
             )
         }
         for camera in state.cameras:
-            infos[camera.uuid] = DeviceInfo(
+            infos[camera.uuid] = CamHubDeviceInfo(
                 identifiers={(DOMAIN, camera.uuid)},
                 manufacturer="AIPIX",
                 model="VMS camera",
                 name=f"Camera {camera.uuid[:8]}",
                 serial_number=camera.uuid,
-                via_device=(DOMAIN, state.unique_id),
+                parent=state.unique_id,
             )
         return infos
 
@@ -258,31 +258,31 @@ class AipixFamily(Family[AipixHub, AipixState]):
         available = {camera.uuid for camera in state.cameras if camera.available}
         return [_source(client, ref) for ref in client.refs() if ref.uuid in available]
 
-    def options_schema(self, state: AipixState, options: Mapping[str, Any]) -> vol.Schema:
+    def options_schema(self, state: AipixState, options: Mapping[str, Any]) -> probatio.Schema:
         """Cameras (UUIDs), stream types, live link type and link / image lifetimes."""
         cameras = [camera.uuid for camera in state.cameras]
-        return vol.Schema(
+        return probatio.Schema(
             {
-                vol.Required(CONF_CAMERAS, default=cameras): _uuid_selector(cameras),
-                vol.Required(
+                probatio.Required(CONF_CAMERAS, default=cameras): _uuid_selector(cameras),
+                probatio.Required(
                     CONF_STREAM_TYPES,
                     default=list(options.get(CONF_STREAM_TYPES, DEFAULT_STREAM_TYPES)),
                 ): selector.SelectSelector(
                     selector.SelectSelectorConfig(options=list(STREAM_TYPES), multiple=True)
                 ),
-                vol.Required(
+                probatio.Required(
                     CONF_LIVE_SOURCE, default=options.get(CONF_LIVE_SOURCE, DEFAULT_LIVE_SOURCE)
                 ): selector.SelectSelector(
                     selector.SelectSelectorConfig(options=list(VIDEO_SOURCES))
                 ),
-                vol.Required(
+                probatio.Required(
                     CONF_LINK_TTL, default=options.get(CONF_LINK_TTL, DEFAULT_TTL)
-                ): vol.All(_number(60, TTL_MAX, 1), vol.Coerce(int)),
-                vol.Required(
+                ): probatio.All(_number(60, TTL_MAX, 1), probatio.Coerce(int)),
+                probatio.Required(
                     CONF_IMAGE_MAX_AGE,
                     default=options.get(CONF_IMAGE_MAX_AGE, DEFAULT_IMAGE_MAX_AGE),
                 ): _number(0, 60, 0.5),
-                vol.Required(
+                probatio.Required(
                     CONF_MJPEG_INTERVAL,
                     default=options.get(CONF_MJPEG_INTERVAL, DEFAULT_MJPEG_INTERVAL),
                 ): _number(0.5, 10, 0.5),
@@ -301,9 +301,9 @@ class AipixFamily(Family[AipixHub, AipixState]):
 
     async def extra_step_schema(
         self, client: AipixHub, data: Mapping[str, Any]
-    ) -> vol.Schema | None:
+    ) -> probatio.Schema | None:
         """After the token: which cameras (UUIDs) to add."""
-        return vol.Schema({vol.Required(CONF_CAMERAS): _uuid_selector([])})
+        return probatio.Schema({probatio.Required(CONF_CAMERAS): _uuid_selector([])})
 
     async def async_extra_step(
         self, client: AipixHub, user_input: Mapping[str, Any]
@@ -392,21 +392,21 @@ def _source(hub: AipixHub, ref: CameraRef) -> VideoSource:
 
 # --- actions ----------------------------------------------------------------------------------
 
-GET_PREVIEW_SCHEMA = vol.Schema(
+GET_PREVIEW_SCHEMA = probatio.Schema(
     {
-        vol.Required(ATTR_CAMERA): cv.entity_id,
-        vol.Optional(ATTR_SOURCE, default="jpg"): vol.In(PREVIEW_SOURCES),
-        vol.Optional(ATTR_DATE): cv.datetime,
-        vol.Optional(ATTR_TTL): vol.Coerce(int),
+        probatio.Required(ATTR_CAMERA): cv.entity_id,
+        probatio.Optional(ATTR_SOURCE, default="jpg"): probatio.In(PREVIEW_SOURCES),
+        probatio.Optional(ATTR_DATE): cv.datetime,
+        probatio.Optional(ATTR_TTL): probatio.Coerce(int),
     }
 )
-GET_ARCHIVE_SCHEMA = vol.Schema(
+GET_ARCHIVE_SCHEMA = probatio.Schema(
     {
-        vol.Required(ATTR_CAMERA): cv.entity_id,
-        vol.Required(ATTR_FROM): cv.datetime,
-        vol.Required(ATTR_TO): cv.datetime,
-        vol.Optional(ATTR_SOURCE, default="hls"): vol.In(VIDEO_SOURCES),
-        vol.Optional(ATTR_TTL): vol.Coerce(int),
+        probatio.Required(ATTR_CAMERA): cv.entity_id,
+        probatio.Required(ATTR_FROM): cv.datetime,
+        probatio.Required(ATTR_TO): cv.datetime,
+        probatio.Optional(ATTR_SOURCE, default="hls"): probatio.In(VIDEO_SOURCES),
+        probatio.Optional(ATTR_TTL): probatio.Coerce(int),
     }
 )
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
-import voluptuous as vol
+import probatio
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -26,10 +26,10 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.helpers import selector
-from homeassistant.helpers.device_registry import DeviceInfo
 from yarl import URL
 
 from ..api.transport import build_url
+from ..devices import CamHubDeviceInfo
 from ..streaming import FrameSource
 
 if TYPE_CHECKING:
@@ -79,10 +79,10 @@ class VideoSource:
         return f"{self.device_id}_{self.key}"
 
 
-USERNAME_PASSWORD = vol.Schema(
+USERNAME_PASSWORD = probatio.Schema(
     {
-        vol.Required(CONF_USERNAME): selector.TextSelector(),
-        vol.Required(CONF_PASSWORD): selector.TextSelector(
+        probatio.Required(CONF_USERNAME): selector.TextSelector(),
+        probatio.Required(CONF_PASSWORD): selector.TextSelector(
             selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
         ),
     }
@@ -98,7 +98,7 @@ class Family[ClientT, StateT](ABC):
     needs_auth: ClassVar[bool] = True
     prefers_https: ClassVar[bool] = False
     """Probe HTTPS first when the user gives neither a port nor HTTPS (servers on 443 only)."""
-    credentials_schema: ClassVar[vol.Schema] = USERNAME_PASSWORD
+    credentials_schema: ClassVar[probatio.Schema] = USERNAME_PASSWORD
     """What the credentials and reauth steps ask for (field names are stored in the entry)."""
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
     update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
@@ -133,7 +133,7 @@ class Family[ClientT, StateT](ABC):
         """Everything the entities show, in one typed object."""
 
     @abstractmethod
-    def device_infos(self, state: StateT) -> dict[str, DeviceInfo]:
+    def device_infos(self, state: StateT) -> dict[str, CamHubDeviceInfo]:
         """Home Assistant devices by device id (the id entities refer to)."""
 
     @abstractmethod
@@ -163,9 +163,9 @@ class Family[ClientT, StateT](ABC):
         """
         return []
 
-    def options_schema(self, state: StateT, options: Mapping[str, Any]) -> vol.Schema:
+    def options_schema(self, state: StateT, options: Mapping[str, Any]) -> probatio.Schema:
         """The family's own options (the shared ones are added by the flow)."""
-        return vol.Schema({})
+        return probatio.Schema({})
 
     async def async_validate_options(
         self, client: ClientT, state: StateT, user_input: Mapping[str, Any]
@@ -184,7 +184,7 @@ class Family[ClientT, StateT](ABC):
 
     async def extra_step_schema(
         self, client: ClientT, data: Mapping[str, Any]
-    ) -> vol.Schema | None:
+    ) -> probatio.Schema | None:
         """A form the config flow shows after the credentials (AIPIX: which cameras).
 
         None (the default) means no such step: the entry is created right away.

@@ -26,8 +26,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
-import voluptuous as vol
-from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+import probatio
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.const import (
@@ -45,7 +45,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import discovery_flow, selector
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC
 from homeassistant.helpers.event import async_track_time_interval
 from yarl import URL
 
@@ -83,6 +83,7 @@ from ..descriptions import (
     CamHubSwitchDescription,
     CamHubTextDescription,
 )
+from ..devices import CamHubDeviceInfo
 from ..entity import invalid_value, translated_error
 from .base import Family, Identity, VideoSource, entry_url
 
@@ -324,10 +325,10 @@ class CamStreamerFamily(Family[CamStreamerDevice, AxisState]):
         client.adopt(state)
         return state
 
-    def device_infos(self, state: AxisState) -> dict[str, DeviceInfo]:
+    def device_infos(self, state: AxisState) -> dict[str, CamHubDeviceInfo]:
         """One device: the camera."""
         info = state.info
-        device = DeviceInfo(
+        device = CamHubDeviceInfo(
             identifiers={(DOMAIN, info.serial)},
             manufacturer="Axis Communications",
             model=info.model,
@@ -419,17 +420,19 @@ class CamStreamerFamily(Family[CamStreamerDevice, AxisState]):
         tasks.append(_discover_cameras(hass, client))
         return tasks
 
-    def options_schema(self, state: AxisState, options: Mapping[str, Any]) -> vol.Schema:
+    def options_schema(self, state: AxisState, options: Mapping[str, Any]) -> probatio.Schema:
         """The live view frame rate."""
-        return vol.Schema(
+        return probatio.Schema(
             {
-                vol.Required(CONF_FPS, default=options.get(CONF_FPS, DEFAULT_MJPEG_FPS)): vol.All(
+                probatio.Required(
+                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_MJPEG_FPS)
+                ): probatio.All(
                     selector.NumberSelector(
                         selector.NumberSelectorConfig(
                             min=1, max=MJPEG_FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
                         )
                     ),
-                    vol.Coerce(int),
+                    probatio.Coerce(int),
                 ),
             }
         )
@@ -986,20 +989,20 @@ def _port_description(serial: str, port: int) -> CamHubDescription:
 
 # --- actions --------------------------------------------------------------------------------
 
-QUEUE_PLAYLIST_SCHEMA = vol.Schema(
+QUEUE_PLAYLIST_SCHEMA = probatio.Schema(
     {
-        vol.Required(ATTR_CONFIG_ENTRY): cv.string,
-        vol.Required("playlist"): cv.string,
-        vol.Optional("play_now", default=False): cv.boolean,
+        probatio.Required(ATTR_CONFIG_ENTRY): cv.string,
+        probatio.Required("playlist"): cv.string,
+        probatio.Optional("play_now", default=False): cv.boolean,
     }
 )
-UPDATE_OVERLAY_TEXT_SCHEMA = vol.Schema(
+UPDATE_OVERLAY_TEXT_SCHEMA = probatio.Schema(
     {
-        vol.Required(ATTR_CONFIG_ENTRY): cv.string,
-        vol.Required("service"): vol.Any(cv.positive_int, cv.string),
-        vol.Optional("fields", default=dict): {cv.string: cv.string},
-        vol.Optional("colors", default=dict): {cv.string: cv.string},
-        vol.Optional("indexes", default=dict): {cv.string: vol.Coerce(int)},
+        probatio.Required(ATTR_CONFIG_ENTRY): cv.string,
+        probatio.Required("service"): probatio.Any(cv.positive_int, cv.string),
+        probatio.Optional("fields", default=dict): {cv.string: cv.string},
+        probatio.Optional("colors", default=dict): {cv.string: cv.string},
+        probatio.Optional("indexes", default=dict): {cv.string: probatio.Coerce(int)},
     }
 )
 SET_STREAM_FIELDS = {
@@ -1017,24 +1020,24 @@ SET_STREAM_FIELDS = {
     "prepare_ahead": "prepareAhead",
     "user_vapix_parameters": "userVapixParameters",
 }
-SET_STREAM_SCHEMA = vol.Schema(
+SET_STREAM_SCHEMA = probatio.Schema(
     {
-        vol.Required(ATTR_CONFIG_ENTRY): cv.string,
-        vol.Required("stream_id"): cv.string,
-        vol.Optional("protocol"): vol.In(list(URL_SCHEMES)),
-        vol.Optional("enabled"): cv.boolean,
-        vol.Optional("active"): cv.boolean,
-        vol.Optional("title"): cv.string,
-        vol.Optional("media_server_url"): cv.string,
-        vol.Optional("audio_source"): cv.string,
-        vol.Optional("input_type"): vol.In(["CRS", "CSw", "RTSP_URL"]),
-        vol.Optional("input_url"): cv.string,
-        vol.Optional("trigger"): cv.string,
-        vol.Optional("schedule"): vol.Any(cv.string, list),
-        vol.Optional("start_time"): vol.Coerce(int),
-        vol.Optional("stop_time"): vol.Coerce(int),
-        vol.Optional("prepare_ahead"): vol.Coerce(int),
-        vol.Optional("user_vapix_parameters"): cv.string,
+        probatio.Required(ATTR_CONFIG_ENTRY): cv.string,
+        probatio.Required("stream_id"): cv.string,
+        probatio.Optional("protocol"): probatio.In(list(URL_SCHEMES)),
+        probatio.Optional("enabled"): cv.boolean,
+        probatio.Optional("active"): cv.boolean,
+        probatio.Optional("title"): cv.string,
+        probatio.Optional("media_server_url"): cv.string,
+        probatio.Optional("audio_source"): cv.string,
+        probatio.Optional("input_type"): probatio.In(["CRS", "CSw", "RTSP_URL"]),
+        probatio.Optional("input_url"): cv.string,
+        probatio.Optional("trigger"): cv.string,
+        probatio.Optional("schedule"): probatio.Any(cv.string, list),
+        probatio.Optional("start_time"): probatio.Coerce(int),
+        probatio.Optional("stop_time"): probatio.Coerce(int),
+        probatio.Optional("prepare_ahead"): probatio.Coerce(int),
+        probatio.Optional("user_vapix_parameters"): cv.string,
     }
 )
 
@@ -1130,7 +1133,9 @@ async def async_set_stream(call: ServiceCall) -> None:
     await runtime.coordinator.async_request_refresh()
 
 
-ACTIONS: tuple[tuple[str, Callable[[ServiceCall], Coroutine[Any, Any, None]], vol.Schema], ...] = (
+ACTIONS: tuple[
+    tuple[str, Callable[[ServiceCall], Coroutine[Any, Any, None]], probatio.Schema], ...
+] = (
     (SERVICE_QUEUE_PLAYLIST, async_queue_playlist, QUEUE_PLAYLIST_SCHEMA),
     (SERVICE_UPDATE_OVERLAY_TEXT, async_update_overlay_text, UPDATE_OVERLAY_TEXT_SCHEMA),
     (SERVICE_SET_STREAM, async_set_stream, SET_STREAM_SCHEMA),

@@ -14,10 +14,10 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 import aiohttp
-import voluptuous as vol
+import probatio
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
 from homeassistant.helpers import selector
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC
 from yarl import URL
 
 from ..api.errors import CamHubError, ConnectError
@@ -32,6 +32,7 @@ from ..api.intercom2n import (
     SystemInfo,
 )
 from ..const import CONF_FPS, CONF_RESOLUTION, DEFAULT_FPS, DOMAIN
+from ..devices import CamHubDeviceInfo
 from .base import Family, Identity, VideoSource, entry_url
 
 DEFAULT_RESOLUTION = Resolution(640, 480)
@@ -92,10 +93,10 @@ class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
         """Identity and caps (caps also prove the credentials still work)."""
         return Intercom2NState(info=await client.system_info(), caps=await client.caps())
 
-    def device_infos(self, state: Intercom2NState) -> dict[str, DeviceInfo]:
+    def device_infos(self, state: Intercom2NState) -> dict[str, CamHubDeviceInfo]:
         """One device: the intercom."""
         info = state.info
-        device = DeviceInfo(
+        device = CamHubDeviceInfo(
             identifiers={(DOMAIN, info.serial)},
             manufacturer="2N",
             model=info.variant,
@@ -122,11 +123,11 @@ class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
             for name in state.caps.sources
         ]
 
-    def options_schema(self, state: Intercom2NState, options: Mapping[str, Any]) -> vol.Schema:
+    def options_schema(self, state: Intercom2NState, options: Mapping[str, Any]) -> probatio.Schema:
         """Resolution from the caps; MJPEG frame rate within what the intercom allows."""
-        return vol.Schema(
+        return probatio.Schema(
             {
-                vol.Required(
+                probatio.Required(
                     CONF_RESOLUTION, default=str(_resolution(state.caps, options))
                 ): selector.SelectSelector(
                     selector.SelectSelectorConfig(
@@ -134,13 +135,15 @@ class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
                         mode=selector.SelectSelectorMode.DROPDOWN,
                     )
                 ),
-                vol.Required(CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)): vol.All(
+                probatio.Required(
+                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)
+                ): probatio.All(
                     selector.NumberSelector(
                         selector.NumberSelectorConfig(
                             min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
                         )
                     ),
-                    vol.Coerce(int),
+                    probatio.Coerce(int),
                 ),
             }
         )

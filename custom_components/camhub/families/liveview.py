@@ -2,7 +2,7 @@
 
 The server is recognised by `/api/server/status` plus `/api/cameras` (no authentication); it
 has no serial number, so its address is its unique id. Each camera is a device (its id, such
-as `D10F60149B0C`, is the unique id) linked to the server with `via_device`.
+as `D10F60149B0C`, is the unique id) linked to the server with `parent`.
 
 Live MJPEG comes from the server's WebSocket, one socket per camera (the server sends frames
 only to the socket that started live view, for one camera); where the WebSocket cannot be
@@ -32,10 +32,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
-import voluptuous as vol
+import probatio
 from homeassistant.const import EntityCategory, Platform
 from homeassistant.helpers import selector
-from homeassistant.helpers.device_registry import DeviceInfo
 from yarl import URL
 
 from ..api.errors import CamHubError, ConnectError, DeviceError
@@ -58,6 +57,7 @@ from ..descriptions import (
     CamHubSensorDescription,
     CamHubSwitchDescription,
 )
+from ..devices import CamHubDeviceInfo
 from ..streaming import poll_frames
 from .base import Family, Identity, VideoSource, entry_url
 
@@ -206,10 +206,10 @@ class LiveViewFamily(Family[LiveViewClient, LiveViewState]):
             cameras={state.info.id: state for state in states},
         )
 
-    def device_infos(self, state: LiveViewState) -> dict[str, DeviceInfo]:
-        """The server first (cameras refer to it with `via_device`), then every camera."""
+    def device_infos(self, state: LiveViewState) -> dict[str, CamHubDeviceInfo]:
+        """The server first (cameras refer to it with `parent`), then every camera."""
         devices = {
-            state.server_id: DeviceInfo(
+            state.server_id: CamHubDeviceInfo(
                 identifiers={(DOMAIN, state.server_id)},
                 manufacturer="Sony",
                 model="Camera Remote live-view server",
@@ -219,13 +219,13 @@ class LiveViewFamily(Family[LiveViewClient, LiveViewState]):
             )
         }
         for camera_id, camera in state.cameras.items():
-            devices[camera_id] = DeviceInfo(
+            devices[camera_id] = CamHubDeviceInfo(
                 identifiers={(DOMAIN, camera_id)},
                 manufacturer="Sony",
                 model=camera.info.model,
                 name=f"{camera.info.model} {camera_id}",
                 serial_number=camera_id,
-                via_device=(DOMAIN, state.server_id),
+                parent=state.server_id,
             )
         return devices
 
@@ -266,19 +266,21 @@ class LiveViewFamily(Family[LiveViewClient, LiveViewState]):
         """The event supervisor (server-sent events, list re-reads, auto-connect)."""
         return [EventSupervisor(client, coordinator).run()]
 
-    def options_schema(self, state: LiveViewState, options: Mapping[str, Any]) -> vol.Schema:
+    def options_schema(self, state: LiveViewState, options: Mapping[str, Any]) -> probatio.Schema:
         """Polling rate of the fallback, and whether CamHub connects listed cameras."""
-        return vol.Schema(
+        return probatio.Schema(
             {
-                vol.Required(CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)): vol.All(
+                probatio.Required(
+                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)
+                ): probatio.All(
                     selector.NumberSelector(
                         selector.NumberSelectorConfig(
                             min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
                         )
                     ),
-                    vol.Coerce(int),
+                    probatio.Coerce(int),
                 ),
-                vol.Required(
+                probatio.Required(
                     CONF_CONNECT_CAMERAS, default=bool(options.get(CONF_CONNECT_CAMERAS, False))
                 ): selector.BooleanSelector(),
             }

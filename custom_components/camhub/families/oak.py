@@ -2,7 +2,7 @@
 
 The controller is recognised by `GET /cameras/` answering a list of DepthAI `DeviceInfo`s (no
 authentication). It has no serial number of its own, so its address is the entry's unique
-id; each OAK camera is a device (its mxid) linked to the controller with `via_device`.
+id; each OAK camera is a device (its mxid) linked to the controller with `parent`.
 
 Every stream a running camera has (`CAM_A`..`CAM_H`, `DEPTH_X_Y`) gets an Active switch, its
 config (resolution, fps) and, for sensor streams, the image controls; an active stream gets a
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import aiohttp
-import voluptuous as vol
+import probatio
 from homeassistant.components.number import NumberDeviceClass, NumberMode
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
@@ -41,7 +41,6 @@ from homeassistant.core import ServiceCall
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import selector
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.typing import VolDictType
 from yarl import URL
 
@@ -72,6 +71,7 @@ from ..descriptions import (
     CamHubSensorDescription,
     CamHubSwitchDescription,
 )
+from ..devices import CamHubDeviceInfo
 from ..streaming import poll_frames
 from .base import Family, Identity, VideoSource, entry_url
 
@@ -329,10 +329,10 @@ class OakFamily(Family[OakConnection, OakState]):
         client.next_interval(previous, state)
         return state
 
-    def device_infos(self, state: OakState) -> dict[str, DeviceInfo]:
-        """The controller first (cameras refer to it with `via_device`), then every camera."""
+    def device_infos(self, state: OakState) -> dict[str, CamHubDeviceInfo]:
+        """The controller first (cameras refer to it with `parent`), then every camera."""
         devices = {
-            state.controller_id: DeviceInfo(
+            state.controller_id: CamHubDeviceInfo(
                 identifiers={(DOMAIN, state.controller_id)},
                 manufacturer="Robopipe",
                 model="Robopipe controller",
@@ -340,14 +340,14 @@ class OakFamily(Family[OakConnection, OakState]):
             )
         }
         for mxid, camera in state.cameras.items():
-            devices[mxid] = DeviceInfo(
+            devices[mxid] = CamHubDeviceInfo(
                 identifiers={(DOMAIN, mxid)},
                 manufacturer="Luxonis",
                 model=camera.info.camera_name,
                 name=f"{camera.info.camera_name} {mxid}",
                 serial_number=mxid,
                 hw_version=camera.info.platform or None,
-                via_device=(DOMAIN, state.controller_id),
+                parent=state.controller_id,
             )
         return devices
 
@@ -397,17 +397,19 @@ class OakFamily(Family[OakConnection, OakState]):
             for d in devices
         ]
 
-    def options_schema(self, state: OakState, options: Mapping[str, Any]) -> vol.Schema:
+    def options_schema(self, state: OakState, options: Mapping[str, Any]) -> probatio.Schema:
         """Frames per second of the MJPEG made from stills."""
-        return vol.Schema(
+        return probatio.Schema(
             {
-                vol.Required(CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)): vol.All(
+                probatio.Required(
+                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)
+                ): probatio.All(
                     selector.NumberSelector(
                         selector.NumberSelectorConfig(
                             min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
                         )
                     ),
-                    vol.Coerce(int),
+                    probatio.Coerce(int),
                 ),
             }
         )
@@ -796,8 +798,8 @@ def _focus_number(
 # --- action ---------------------------------------------------------------------------------
 
 CAPTURE_STILL_SCHEMA: Final[VolDictType] = {
-    vol.Optional(ATTR_FORMAT, default="jpeg"): vol.In(STILL_FORMATS),
-    vol.Required(ATTR_FILENAME): cv.string,
+    probatio.Optional(ATTR_FORMAT, default="jpeg"): probatio.In(STILL_FORMATS),
+    probatio.Required(ATTR_FILENAME): cv.string,
 }
 
 
