@@ -165,6 +165,8 @@ async def test_real_depthai_finds_nothing_without_blocking(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the real package and no OAK hardware: an empty list, the loop free meanwhile."""
+    # Imported up front, as Home Assistant's loader would: loading depthai's native library
+    # holds the GIL for a few hundred ms on a loaded machine, whichever thread imports it.
     pytest.importorskip("depthai")
     monkeypatch.setenv("DEPTHAI_PROTOCOL", "usb")  # search USB only: no network broadcast
     gaps: list[float] = []
@@ -172,11 +174,13 @@ async def test_real_depthai_finds_nothing_without_blocking(
 
     async def ticker() -> None:
         last = time.monotonic()
-        while not done.is_set():
+        while True:
             await asyncio.sleep(0.01)
             now = time.monotonic()
             gaps.append(now - last)
             last = now
+            if done.is_set():
+                return
 
     task = asyncio.create_task(ticker())
     found = await async_scan_local_devices()
