@@ -29,6 +29,7 @@ from custom_components.camhub.descriptions import (
     CamHubTextDescription,
 )
 from custom_components.camhub.families import camstreamer as fam
+from custom_components.camhub.families.camstreamer import host as fam_host
 from simulator import AxisCamera, Simulator
 
 from .conftest import AXIS_SERIAL, setup_axis_entry
@@ -132,7 +133,8 @@ async def test_slow_update_errors_and_discovery_timer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await pushed(hass, axis_entry)
-    monkeypatch.setattr(fam, "_stats_shown", lambda *args: True)  # a statistics sensor is on
+    # Patched where `_slow_update` looks it up: the package only re-exports it.
+    monkeypatch.setattr(fam_host, "_stats_shown", lambda *args: True)  # a statistics sensor is on
     client = axis_entry.runtime_data.client
     coordinator = axis_entry.runtime_data.coordinator
     stats = "/local/camstreamer/get_streamstat.cgi"
