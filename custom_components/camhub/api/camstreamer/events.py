@@ -1,0 +1,129 @@
+"""CamStreamer apps: parsing of event-socket messages and the state reducer `apply_event`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..errors import ProtocolError
+from .models import (
+    App,
+    AvailabilityEvent,
+    AxisState,
+    Event,
+    OverlayService,
+    PlaylistEvent,
+    PortEvent,
+    ServiceEvent,
+    Stream,
+    StreamStateEvent,
+)
+from .parsers import _flag, _opt_flag
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _unwrap(message: Any) -> list[Mapping[str, Any]]:
+    """The event objects in a message: bare, `{"type":"init","data":{...}}`, or a list."""
+    if isinstance(message, list):
+        return [m for item in message for m in _unwrap(item)]
+    if not isinstance(message, Mapping):
+        raise ProtocolError("event is not a JSON object")
+    if message.get("type") == "init" or (
+        "type" not in message and isinstance(message.get("data"), Mapping | list)
+    ):
+        return _unwrap(message.get("data"))
+    return [message]
+
+
+def _parse_one(app: App, data: Mapping[str, Any]) -> Event | None:
+    kind = data.get("type")
+    if app == "camstreamer" and kind == "StreamState":
+        stream_id = data.get("streamId", data.get("streamID"))
+        if stream_id in (None, ""):
+            raise ProtocolError("StreamState without a stream id")
+        return StreamStateEvent(
+            stream_id=str(stream_id),
+            enabled=_flag(data.get("enabled"), "enabled"),
+            active=_flag(data.get("active"), "active"),
+            is_streaming=_opt_flag(data.get("isStreaming"), "isStreaming"),
+        )
+    if app == "camstreamer" and kind == "PortChanged":
+        port = data.get("port")
+        if not isinstance(port, int):
+            raise ProtocolError("PortChanged without a port number")
+        return PortEvent(port=port, value=_flag(data.get("value"), "value"))
+    if app == "camswitcher" and kind in ("PlaylistSwitch", "StreamSwitchVideo"):
+        playlist = data.get("playlist_name", data.get("playlist_id"))
+        if not isinstance(playlist, str) or not playlist:
+            raise ProtocolError(f"{kind} without a playlist")
+        return PlaylistEvent(playlist)
+    if app == "camswitcher" and kind == "StreamAvailable":
+        source = data.get("stream_name")
+        if not isinstance(source, str) or not source:
+            raise ProtocolError("StreamAvailable without a stream name")
+        return AvailabilityEvent(source, _flag(data.get("state"), "state"))
+    if app == "camoverlay" and kind in ("ServiceStart", "ServiceStop"):
+        service_id = data.get("serviceId", data.get("serviceID"))
+        try:
+            return ServiceEvent(int(service_id), kind == "ServiceStart")
+        except (TypeError, ValueError) as err:
+            raise ProtocolError(f"{kind} without a service id") from err
+    _LOGGER.debug("%s: ignoring event of type %r", app, kind)
+    return None
+
+
+def parse_events(app: App, message: Any) -> list[Event]:
+    """Every event a message of `app`'s channel carries; unknown types are skipped.
+
+    Raises ProtocolError for a message of a known type with unusable fields.
+    """
+    events = (_parse_one(app, data) for data in _unwrap(message))
+    return [event for event in events if event is not None]
+
+
+def apply_event(state: AxisState, event: Event) -> AxisState:
+    """The state after `event` (a new object; `state` is not changed)."""
+    if isinstance(event, StreamStateEvent):
+        streams = dict(state.streams or {})
+        old = streams.get(event.stream_id)
+        base = old or Stream(event.stream_id, event.stream_id, False, False)
+        streams[event.stream_id] = replace(
+            base, enabled=event.enabled, active=event.active, is_streaming=event.is_streaming
+        )
+        return replace(state, streams=streams)
+    if isinstance(event, PortEvent):
+        return replace(state, ports={**state.ports, event.port: event.value})
+    if isinstance(event, PlaylistEvent | AvailabilityEvent):
+        return _apply_switcher(state, event) if state.switcher is not None else state
+    if state.overlay is None:
+        return state
+    services = dict(state.overlay.services)
+    old_service = services.get(event.service_id)
+    if old_service is None:
+        old_service = OverlayService(event.service_id, "service", "", event.running)
+    services[event.service_id] = replace(old_service, enabled=event.running)
+    return replace(state, overlay=replace(state.overlay, services=services))
+
+
+def _apply_switcher(state: AxisState, event: PlaylistEvent | AvailabilityEvent) -> AxisState:
+    assert state.switcher is not None
+    if isinstance(event, PlaylistEvent):
+        switcher = replace(state.switcher, current_playlist=event.playlist_id)
+    else:
+        available = {**state.switcher.available, event.source: event.available}
+        switcher = replace(state.switcher, available=available)
+    return replace(state, switcher=switcher)
+
+
+def is_unknown_item(state: AxisState, event: Event) -> bool:
+    """An event about a stream, service or playlist the state does not list (yet)."""
+    if isinstance(event, StreamStateEvent):
+        return state.streams is not None and event.stream_id not in state.streams
+    if isinstance(event, ServiceEvent):
+        return state.overlay is not None and event.service_id not in state.overlay.services
+    if isinstance(event, PlaylistEvent):
+        return state.switcher is not None and event.playlist_id not in state.switcher.playlists
+    return False
