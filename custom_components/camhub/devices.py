@@ -9,6 +9,15 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from .const import DOMAIN
 
 
+def entity_unique_id(device_id: str, key: str) -> str:
+    """The one unique-id scheme of every CamHub entity: `<device id>_<key>`.
+
+    Device ids are serials, mxids or UUIDs (never an address), so ids survive IP changes and
+    reinstalls. Entities, video sources and look-ups of an entity by its key all use this.
+    """
+    return f"{device_id}_{key}"
+
+
 class CamHubDeviceInfo(DeviceInfo, total=False):
     """A device as a family describes it: `DeviceInfo` plus the CamHub id of its parent.
 

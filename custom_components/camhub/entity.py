@@ -24,7 +24,7 @@ from .const import DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry
 from .descriptions import CamHubDescription
-from .devices import registry_device_info
+from .devices import entity_unique_id, registry_device_info
 
 
 def translated_error(err: CamHubError) -> HomeAssistantError:
@@ -58,7 +58,7 @@ class CamHubEntity(CoordinatorEntity[CamHubCoordinator]):
         """Attach to the device `device_id` of this entry's state."""
         super().__init__(coordinator)
         self.device_id = device_id
-        self._attr_unique_id = f"{device_id}_{key}"
+        self._attr_unique_id = entity_unique_id(device_id, key)
         info = coordinator.family.device_infos(coordinator.data).get(device_id)
         self._attr_device_info = (
             DeviceInfo()
@@ -112,7 +112,7 @@ class CamHubDescribedEntity(CamHubEntity):
 
 def unique_id(description: CamHubDescription) -> str:
     """The unique id an entity of this description gets."""
-    return f"{description.device_id}_{description.key}"
+    return entity_unique_id(description.device_id, description.key)
 
 
 @callback

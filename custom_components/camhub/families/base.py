@@ -29,7 +29,7 @@ from homeassistant.helpers import selector
 from yarl import URL
 
 from ..api.transport import build_url
-from ..devices import CamHubDeviceInfo
+from ..devices import CamHubDeviceInfo, entity_unique_id
 from ..streaming import FrameSource
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class VideoSource:
     @property
     def uid(self) -> str:
         """Unique within Home Assistant: the camera entity's unique id and the hub's key."""
-        return f"{self.device_id}_{self.key}"
+        return entity_unique_id(self.device_id, self.key)
 
 
 USERNAME_PASSWORD = probatio.Schema(

@@ -30,6 +30,7 @@ from ...api.camstreamer import (
 from ...api.errors import CamHubError
 from ...api.events import EventChannel
 from ...const import DOMAIN
+from ...devices import entity_unique_id
 from .const import APP_TITLES, CHANNEL_SETTINGS, RECENT_EVENTS, STATS_KEYS
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ def _stats_shown(registry: er.EntityRegistry, serial: str, sid: str) -> bool:
     """
     for key in STATS_KEYS:
         entity_id = registry.async_get_entity_id(
-            Platform.SENSOR, DOMAIN, f"{serial}_stream_{sid}_{key}"
+            Platform.SENSOR, DOMAIN, entity_unique_id(serial, f"stream_{sid}_{key}")
         )
         entry = registry.async_get(entity_id) if entity_id else None
         if entry is not None and not entry.disabled:
