@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
+from ...api.camstreamer import MJPEG_FPS_MAX as MJPEG_FPS_MAX  # the camera's limit, once
 from ...api.events import ChannelSettings
 
 PROBE_TIMEOUT = 5.0
 DEFAULT_MJPEG_FPS = 10
-MJPEG_FPS_MAX = 30
 POLL_INTERVAL = timedelta(seconds=30)
 STATS_INTERVAL = timedelta(seconds=60)
 STATS_KEYS = ("bytes_sent", "start_count")
