@@ -20,7 +20,7 @@ action schemas and handlers), `discovery` (cameras CamScripter lists on the LAN)
 
 from __future__ import annotations
 
-from ...api.camstreamer import AxisCamStreamerClient
+from ...api.camstreamer import MJPEG_FPS_MAX, AxisCamStreamerClient
 from .actions import (
     ACTIONS,
     QUEUE_PLAYLIST_SCHEMA,
@@ -36,7 +36,6 @@ from .const import (
     APP_TITLES,
     ATTR_CONFIG_ENTRY,
     DEFAULT_MJPEG_FPS,
-    MJPEG_FPS_MAX,
     SERVICE_QUEUE_PLAYLIST,
     SERVICE_SET_STREAM,
     SERVICE_UPDATE_OVERLAY_TEXT,

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from ...api.camstreamer import MJPEG_FPS_MAX as MJPEG_FPS_MAX  # the camera's limit, once
 from ...api.events import ChannelSettings
 
 PROBE_TIMEOUT = 5.0

@@ -15,7 +15,14 @@ from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC
 from homeassistant.helpers.event import async_track_time_interval
 from yarl import URL
 
-from ...api.camstreamer import EVENT_APPS, AxisCamStreamerClient, AxisInfo, AxisState, realm_serial
+from ...api.camstreamer import (
+    EVENT_APPS,
+    MJPEG_FPS_MAX,
+    AxisCamStreamerClient,
+    AxisInfo,
+    AxisState,
+    realm_serial,
+)
 from ...api.errors import CamHubError, ConnectError
 from ...const import CONF_FPS, DOMAIN
 from ...descriptions import CamHubDescription
@@ -24,7 +31,6 @@ from ..base import Family, Identity, VideoSource, entry_url
 from .const import (
     DEFAULT_MJPEG_FPS,
     DISCOVERY_INTERVAL,
-    MJPEG_FPS_MAX,
     POLL_INTERVAL,
     PROBE_TIMEOUT,
     STATS_INTERVAL,
