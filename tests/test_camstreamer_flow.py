@@ -159,6 +159,34 @@ async def test_zeroconf_skips_link_local_and_follows_ip_changes(
     assert entry.data[CONF_HOST] == camera.host
 
 
+async def test_zeroconf_keeps_the_entrys_port_and_https(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """An HTTPS entry on 443 stays on 443 when the camera announces its HTTP port."""
+    camera = await sim.add_axis_camera(serial=AXIS_SERIAL)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=AXIS_SERIAL,
+        data={
+            **axis_data(camera),
+            CONF_HOST: "192.0.2.10",
+            CONF_PORT: 443,
+            CONF_SSL: True,
+            CONF_MAC: "ac:cc:8e:00:00:01",
+        },
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=zeroconf(camera, "ACCC8E000001")
+    )
+    assert result["reason"] == "already_configured"
+    assert (entry.data[CONF_HOST], entry.data[CONF_PORT], entry.data[CONF_SSL]) == (
+        camera.host,
+        443,
+        True,
+    )
+
+
 async def test_network_camera_list_offers_other_cameras(
     hass: HomeAssistant, sim: Simulator
 ) -> None:

@@ -80,7 +80,7 @@ def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _host_port(host: str, port: int | None) -> dict[str, Any]:
-    """The connection fields a discovery updates: the host, and the port when announced."""
+    """The address to probe a discovered device at: the host, and the port when announced."""
     return {CONF_HOST: host, **({CONF_PORT: int(port)} if port else {})}
 
 
@@ -289,20 +289,25 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         host, port = str(discovery_info[CONF_HOST]), discovery_info.get(CONF_PORT)
         if serial := discovery_info.get("serial"):
             await self.async_set_unique_id(str(serial))
-            self._abort_if_unique_id_configured(updates=_host_port(host, port))
+            self._abort_if_unique_id_configured(updates={CONF_HOST: host})
         return await self._async_discovered(host, port, None)
 
     async def _async_discovered(
         self, host: str, port: int | None, raw_mac: str | None
     ) -> ConfigFlowResult:
-        """Follow a configured device to its new address, or offer a new one for set-up."""
+        """Follow a configured device to its new address, or offer a new one for set-up.
+
+        A configured entry gets only the new host, as core axis does: the announced port is
+        the device's HTTP port, and copying it would turn an HTTPS entry on 443 into HTTPS
+        on port 80. The port is used to probe a device that is not configured yet.
+        """
         mac = format_mac(raw_mac) if raw_mac else None
-        updates = _host_port(host, port)
+        updates = {CONF_HOST: host}
         for entry in self._async_current_entries(include_ignore=False):
             if mac and entry.data.get(CONF_MAC) == mac and entry.unique_id:
                 await self.async_set_unique_id(entry.unique_id)
                 self._abort_if_unique_id_configured(updates=updates)
-        data = _connection(updates)
+        data = _connection(_host_port(host, port))
         try:
             found = await self._async_detect(data)
         except ConnectError:
