@@ -66,3 +66,25 @@ def test_manifest_keys_in_hassfest_order() -> None:
     # `loggers` names the loggers of requirements (CamHub has none); the camera platform is
     # loaded by forwarding the entry, and camera brings http: neither is a dependency.
     assert "loggers" not in manifest and "dependencies" not in manifest
+
+
+def test_flow_reasons_and_errors_have_strings() -> None:
+    """Every abort reason the flows give has a string, none is left unused, and every error
+    `_error_key` returns is translated in both the config and the options flow."""
+    strings = json.loads((COMPONENT / "strings.json").read_text())
+    source = (COMPONENT / "config_flow.py").read_text()
+    given = set(re.findall(r'reason="([a-z_]+)"', source))
+    # Home Assistant's own: unique-id and in-progress aborts, reauth and reconfigure endings.
+    given |= {
+        "already_configured",
+        "already_in_progress",
+        "reauth_successful",
+        "reconfigure_successful",
+    }
+    assert set(strings["config"]["abort"]) == given - {"not_loaded"}
+    assert "not_loaded" in strings["options"]["abort"]
+    returned = set(re.findall(r'return "([a-z_]+)"', source.split("def _error_key")[1][:600]))
+    assert returned <= set(strings["config"]["error"])
+    assert returned <= set(strings["options"]["error"])
+    assert "2N IP intercoms" in strings["config"]["step"]["user"]["description"]
+    assert "Axis" in strings["config"]["step"]["user"]["description"]
