@@ -467,6 +467,22 @@ async def test_unlicensed_and_stopped_apps_raise_repairs(
     await until(hass, lambda: state(hass, "switch.overlays") == STATE_ON, "overlay back")
 
 
+async def test_removing_the_entry_removes_its_repairs(hass: HomeAssistant, sim: Simulator) -> None:
+    camera = await sim.add_axis_camera(serial=AXIS_SERIAL)
+    camera.set_app("camswitcher", license="Missing")
+    entry = await setup_axis_entry(hass, camera)
+    await pushed(hass, entry)
+    issues = ir.async_get(hass)
+    ir.async_create_issue(  # another integration's issue stays
+        hass, "other", "x", is_fixable=False, severity=ir.IssueSeverity.WARNING, translation_key="x"
+    )
+    assert issues.async_get_issue(DOMAIN, f"{AXIS_SERIAL}_camswitcher_unlicensed") is not None
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, f"{AXIS_SERIAL}_camswitcher_unlicensed") is None
+    assert issues.async_get_issue("other", "x") is not None
+
+
 # --- diagnostics, unload ----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from homeassistant.const import CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -114,6 +115,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> b
         for hub in entry.runtime_data.hubs.values():
             await hub.async_close()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> None:
+    """A removed entry takes its repair issues with it (they name the entry in `data`)."""
+    registry = ir.async_get(hass)
+    for domain, issue_id in list(registry.issues):
+        issue = registry.issues[(domain, issue_id)]
+        if domain == DOMAIN and issue.data and issue.data.get("entry_id") == entry.entry_id:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(
