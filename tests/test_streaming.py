@@ -97,11 +97,11 @@ async def test_upstream_failure_reconnects_while_viewers_wait(
     up = FakeUpstream()
     states: list[bool] = []
     hub = FrameHub("test", up.frames, min_backoff=0.01, on_connection=states.append)
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)
     async with hub.subscribe() as it:
         up.queue.put_nowait(frame(1))
         assert await next_frame(it) == frame(1)
-        for _ in range(3):  # three failures in a row: one warning only
+        for _ in range(3):  # three failures in a row: one info line, then debug
             up.queue.put_nowait(ConnectError("gone"))
             await asyncio.sleep(0.05)
         assert not hub.connected
@@ -111,9 +111,11 @@ async def test_upstream_failure_reconnects_while_viewers_wait(
     assert up.opened == 4
     assert hub.stats.upstream_failures == 3
     assert states == [True, False, True]
-    warnings = [r for r in caplog.records if "interrupted" in r.getMessage()]
-    recovered = [r for r in caplog.records if "recovered" in r.getMessage()]
-    assert len(warnings) == 1 and len(recovered) == 1
+    lost = [r.levelno for r in caplog.records if "interrupted" in r.getMessage()]
+    retries = [r.levelno for r in caplog.records if "still unavailable" in r.getMessage()]
+    recovered = [r.levelno for r in caplog.records if "recovered" in r.getMessage()]
+    assert lost == [logging.INFO] and recovered == [logging.INFO]
+    assert retries == [logging.DEBUG] * 2
     await hub.async_close()
 
 

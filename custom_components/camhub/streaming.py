@@ -209,16 +209,25 @@ class FrameHub:
         return delay * jitter
 
     def _set_connected(self, connected: bool, err: Exception | None = None) -> None:
-        if connected == self._connected and (connected or self._failing):
-            return
-        self._connected = connected
+        """Track the upstream; log a loss once at info, retries at debug, one line when back.
+
+        A camera that reboots every night must not fill the log with warnings; the entity's
+        availability already tells the user.
+        """
         if connected:
+            if self._connected:
+                return
+            self._connected = True
             if self._failing:
                 _LOGGER.info("Video stream %s recovered", self.name)
             self._failing = False
+        elif self._failing:
+            _LOGGER.debug("Video stream %s still unavailable (%s); retrying", self.name, err)
+            return
         else:
+            self._connected = False
             self._failing = True
-            _LOGGER.warning("Video stream %s interrupted (%s); reconnecting", self.name, err)
+            _LOGGER.info("Video stream %s interrupted (%s); reconnecting", self.name, err)
         if self._on_connection is not None:
             self._on_connection(connected)
 
