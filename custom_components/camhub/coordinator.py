@@ -75,10 +75,12 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
             return
         self.push_connected = connected
         self.update_interval = None if connected else self.family.update_interval
-        if connected:
-            self._unschedule_refresh()
-        else:
-            self._schedule_refresh()
+        # Public API only: the channel's first pushed state (`async_set_updated_data`) drops
+        # the pending poll; a lost channel asks for a read now, and polling goes on from it.
+        if not connected:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{self.name} poll after push loss"
+            )
 
     async def async_after_write(self) -> None:
         """After a write: families with events get the new state pushed; others re-read.
