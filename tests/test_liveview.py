@@ -296,8 +296,8 @@ async def test_server_restart_falls_back_to_polling_then_push(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
     with (
-        patch("custom_components.camhub.families.liveview.EVENT_BACKOFF", (0.1,)),
-        patch("custom_components.camhub.families.liveview.LIST_INTERVAL", 0.1),
+        patch("custom_components.camhub.families.liveview.host.EVENT_BACKOFF", (0.1,)),
+        patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.1),
     ):
         entry = await setup_liveview_entry(hass, liveview)
         coordinator = entry.runtime_data.coordinator
@@ -310,7 +310,7 @@ async def test_server_restart_falls_back_to_polling_then_push(
 async def test_new_camera_added_without_reload(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
-    with patch("custom_components.camhub.families.liveview.LIST_INTERVAL", 0.1):
+    with patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.1):
         entry = await setup_liveview_entry(hass, liveview)
         liveview.add_camera(SimCamera("AABBCCDDEEFF", model="ILCE-1M2"))
         await wait_for(lambda: hass.states.get("camera.ilce_1m2_aabbccddeeff_live_view"))
@@ -357,8 +357,8 @@ async def test_camera_removed_from_list_and_failed_reads(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
     with (
-        patch("custom_components.camhub.families.liveview.LIST_INTERVAL", 0.1),
-        patch("custom_components.camhub.families.liveview.EVENT_BACKOFF", (0.1,)),
+        patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.1),
+        patch("custom_components.camhub.families.liveview.host.EVENT_BACKOFF", (0.1,)),
     ):
         entry = await setup_liveview_entry(hass, liveview)
         coordinator = entry.runtime_data.coordinator
@@ -408,7 +408,7 @@ async def test_fetch_camera_and_validate(hass: HomeAssistant, liveview: LiveView
         raise NoFrameError(404, "no frame")
 
     with (
-        patch("custom_components.camhub.families.liveview.FRAME_STALL", 0.05),
+        patch("custom_components.camhub.families.liveview.video.FRAME_STALL", 0.05),
         pytest.raises(NoFrameError),
     ):
         await _first_frame(never, LIVEVIEW_CAM_A, 0.01)

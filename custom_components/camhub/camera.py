@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from homeassistant.components.camera import Camera
@@ -24,8 +25,12 @@ from .const import CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE, DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry
 from .entity import CamHubEntity, translated_error
-from .families.base import VideoSource
 from .streaming import FrameHub
+
+if TYPE_CHECKING:
+    # Types only: at run time the platform must not import the families, whose OAK
+    # action imports this module (`CamHubCamera`).
+    from .families.base import VideoSource
 
 _LOGGER = logging.getLogger(__name__)
 

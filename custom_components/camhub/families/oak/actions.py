@@ -1,0 +1,58 @@
+"""The `camhub.capture_still` action: a still of an OAK stream saved to a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+import probatio
+from homeassistant.core import ServiceCall
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import VolDictType
+
+from ...api.errors import CamHubError
+from ...api.oak import STILL_FORMATS
+from ...camera import CamHubCamera
+from ...const import ATTR_FILENAME, DOMAIN
+from ...entity import translated_error
+from .host import OakConnection
+
+ATTR_FORMAT: Final = "format"
+SERVICE_CAPTURE_STILL: Final = "capture_still"
+
+
+CAPTURE_STILL_SCHEMA: Final[VolDictType] = {
+    probatio.Optional(ATTR_FORMAT, default="jpeg"): probatio.In(STILL_FORMATS),
+    probatio.Required(ATTR_FILENAME): cv.string,
+}
+
+
+async def async_capture_still(entity: Any, call: ServiceCall) -> None:
+    """`camhub.capture_still`: save a still of an OAK stream's camera entity to a file."""
+    if not isinstance(entity, CamHubCamera) or not isinstance(
+        entity.coordinator.client, OakConnection
+    ):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="oak_not_an_oak_camera",
+            translation_placeholders={"entity_id": entity.entity_id},
+        )
+    filename = str(call.data[ATTR_FILENAME])
+    if not entity.hass.config.is_allowed_path(filename):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="path_not_allowed",
+            translation_placeholders={"filename": filename},
+        )
+    api = entity.coordinator.client.api
+    try:
+        image = await api.still(entity.source.device_id, entity.source.key, call.data[ATTR_FORMAT])
+    except CamHubError as err:
+        raise translated_error(err) from err
+    await entity.hass.async_add_executor_job(_write_file, Path(filename), image)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
