@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import timedelta
 from unittest.mock import patch
@@ -347,10 +348,21 @@ async def test_camera_connect_failure_is_logged(
     server = await sim.add_liveview(  # type: ignore[attr-defined]
         cameras=[SimCamera(LIVEVIEW_CAM_A, connected=False, connectable=False)]
     )
-    await setup_liveview_entry(hass, server, {"connect_cameras": True})
-    await wait_for(lambda: "Could not connect camera" in caplog.text)
+    caplog.set_level(logging.DEBUG, logger="custom_components.camhub")
+    with (
+        patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.05),
+        patch("custom_components.camhub.families.liveview.host.CONNECT_RETRY", 0.05),
+    ):
+        await setup_liveview_entry(hass, server, {"connect_cameras": True})
+
+        def levels() -> list[int]:
+            return [r.levelno for r in caplog.records if "Could not connect" in r.getMessage()]
+
+        await wait_for(lambda: len(levels()) >= 3)
     assert "SDK connect failed" in caplog.text
     assert hass.states.get(LIVE_A) is None
+    # Once at info, then quietly while it retries (log-when-unavailable).
+    assert levels()[0] == logging.INFO and set(levels()[1:]) == {logging.DEBUG}
 
 
 async def test_camera_removed_from_list_and_failed_reads(

@@ -84,6 +84,7 @@ class EventSupervisor:
         self.pending: set[str] = set()
         self.wake = asyncio.Event()
         self._connect_tried: dict[str, float] = {}
+        self._connect_failing: set[str] = set()  # logged once at info, then at debug
 
     @property
     def state(self) -> LiveViewState:
@@ -205,8 +206,11 @@ class EventSupervisor:
                 await self.client.connect(camera.id, "remote")
                 await self.client.set_priority_key(camera.id)
             except CamHubError as err:
-                _LOGGER.warning("Could not connect camera %s: %s", camera.id, err)
+                level = logging.DEBUG if camera.id in self._connect_failing else logging.INFO
+                self._connect_failing.add(camera.id)
+                _LOGGER.log(level, "Could not connect camera %s: %s", camera.id, err)
                 continue
+            self._connect_failing.discard(camera.id)
             _LOGGER.info("Connected camera %s", camera.id)
             done = True
         return done
