@@ -5,7 +5,7 @@ from __future__ import annotations
 from unittest.mock import patch
 
 import pytest
-from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_INTEGRATION_DISCOVERY, SOURCE_USER
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -259,3 +259,43 @@ async def test_options_flow_needs_loaded_entry(hass: HomeAssistant, intercom: In
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.ABORT and result["reason"] == "not_loaded"
+
+
+async def test_listed_device_without_serial_and_login(hass: HomeAssistant, oak) -> None:
+    """Integration discovery that names no serial probes the device; a family without a
+    login (Robopipe) is added straight from the confirmation."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_INTEGRATION_DISCOVERY},
+        data={CONF_HOST: oak.host, CONF_PORT: oak.port},
+    )
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "discovery_confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    if result.get("step_id") == "local_devices":  # depthai installed: the host's OAKs shown
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_FAMILY] == "oak" and CONF_MAC not in result["data"]
+    await hass.async_block_till_done()
+
+
+async def test_a_probe_that_breaks_is_not_a_match(
+    hass: HomeAssistant, oak, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A family whose probe fails with a device error is skipped (logged at debug); the
+    device is still recognised by its own family."""
+    from custom_components.camhub.api.errors import ProtocolError
+
+    async def broken(*args: object) -> None:
+        raise ProtocolError("garbage")
+
+    caplog.set_level("DEBUG", logger="custom_components.camhub")
+    with patch.object(Intercom2NFamily, "probe", broken):
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_HOST: oak.host, CONF_PORT: oak.port, CONF_SSL: False, CONF_VERIFY_SSL: True},
+        )
+    # Recognised as a Robopipe controller: straight on (no login), no error.
+    assert not result.get("errors")
+    assert result.get("step_id") == "local_devices" or result["type"] is FlowResultType.CREATE_ENTRY
+    assert "as intercom_2n failed" in caplog.text
