@@ -78,6 +78,11 @@ async def test_actions_check_their_target(
     assert err.value.translation_placeholders["app"] == "CamSwitcher"
     with pytest.raises(ServiceValidationError):
         await act(hass, "update_overlay_text", entry, service="1", fields={"a": "b"})
+    # Unloaded (runtime_data is still there): refused before any request.
+    assert await hass.config_entries.async_unload(axis_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, "queue_playlist", axis_entry, playlist="x")
+    assert translation_key(err) == "entry_not_loaded"
 
 
 # --- camhub.update_overlay_text ---------------------------------------------------------------

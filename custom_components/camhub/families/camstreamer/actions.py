@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import probatio
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
@@ -98,8 +99,12 @@ def _target(
     entry = hass.config_entries.async_get_entry(call.data[ATTR_CONFIG_ENTRY])
     if entry is None or entry.domain != DOMAIN or entry.data.get("family") != CamStreamerFamily.key:
         raise _validation_error("not_camstreamer_entry", entry_id=call.data[ATTR_CONFIG_ENTRY])
-    runtime = getattr(entry, "runtime_data", None)
-    client = getattr(runtime, "client", None)
+    # The entry's state, not the presence of runtime_data: an unloaded entry keeps its
+    # runtime_data, and its event channels and session are gone.
+    if entry.state is not ConfigEntryState.LOADED:
+        raise _validation_error("entry_not_loaded", entry_id=entry.entry_id)
+    runtime = entry.runtime_data
+    client = runtime.client
     if not isinstance(client, CamStreamerDevice) or client.state is None:
         raise _validation_error("entry_not_loaded", entry_id=entry.entry_id)
     if not client.state.usable(app):
