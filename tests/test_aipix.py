@@ -29,7 +29,7 @@ from yarl import URL
 
 from custom_components.camhub.const import DOMAIN
 from custom_components.camhub.families import FAMILIES
-from custom_components.camhub.families.aipix import AipixFamily, AipixHub, parse_uuids
+from custom_components.camhub.families.aipix import AipixFlow, AipixHost, parse_uuids
 from simulator import AipixServer, Intercom2N, Simulator
 
 from .conftest import AIPIX_TOKEN, aipix_data
@@ -111,7 +111,7 @@ async def test_https_is_tried_first_when_no_port_is_given(
     schemes: list[str] = []
     probe = family.probe
 
-    async def spy(self: AipixFamily, session: aiohttp.ClientSession, url: URL) -> object:
+    async def spy(self: AipixFlow, session: aiohttp.ClientSession, url: URL) -> object:
         schemes.append(url.scheme)
         return await probe(self, session, url)
 
@@ -184,8 +184,10 @@ async def test_options_flow_adds_and_removes_cameras(
     assert hass.states.get("camera.camera_a9d4c2f1_low_quality").state == "idle"
     source = await async_get_stream_source(hass, "camera.camera_a9d4c2f1_low_quality")
     assert source is not None and source.startswith("rtsp://127.0.0.1")
-    hub: AipixHub = aipix_entry.runtime_data.client
-    assert (hub.ttl, hub.image_max_age, hub.mjpeg_interval) == (900, 1.0, 2.0)
+    host = aipix_entry.runtime_data.host
+    assert isinstance(host, AipixHost)
+    settings = host.settings
+    assert (settings.ttl, settings.image_max_age, settings.mjpeg_interval) == (900, 1.0, 2.0)
 
 
 async def test_reauth_flow_takes_new_token(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -29,7 +29,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.camhub.const import DOMAIN
-from custom_components.camhub.families.camstreamer import CamStreamerDevice
+from custom_components.camhub.families.camstreamer import CamStreamerHost
 from simulator import AxisCamera, Simulator
 from simulator.camstreamer import SimService, SimStream
 
@@ -71,10 +71,10 @@ def state(hass: HomeAssistant, entity: str) -> str | None:
     return st.state if st else None
 
 
-def device(entry: MockConfigEntry) -> CamStreamerDevice:
-    client = entry.runtime_data.client
-    assert isinstance(client, CamStreamerDevice)
-    return client
+def device(entry: MockConfigEntry) -> CamStreamerHost:
+    host = entry.runtime_data.host
+    assert isinstance(host, CamStreamerHost)
+    return host
 
 
 async def pushed(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -556,3 +556,31 @@ async def test_app_stopped_and_started_again(
     await hass.async_block_till_done()
     assert registry.async_get(f"switch.{P}overlays") is None
     assert state(hass, "switch.sunday_mass_broadcast") == STATE_OFF
+
+
+async def test_pushed_events_reach_only_their_items_entities(
+    hass: HomeAssistant, axis: AxisCamera, axis_entry: MockConfigEntry
+) -> None:
+    """An I/O port event writes the port's entity, not every stream entity (routing)."""
+    await pushed(hass, axis_entry)
+    axis.set_port(0, True)  # a new port: entities may appear, so every listener hears it
+    await until(hass, lambda: state(hass, "binary_sensor.i_o_port_0") == STATE_ON)
+
+    def reported(entity_id: str) -> datetime:
+        found = hass.states.get(f"{entity_id.split('.')[0]}.{P}{entity_id.split('.')[1]}")
+        assert found is not None, entity_id
+        return found.last_reported
+
+    stream_before = reported("switch.facebook_broadcast")
+    port_before = reported("binary_sensor.i_o_port_0")
+    axis.set_port(0, False)  # a known port: routed to its entity only
+    await until(hass, lambda: state(hass, "binary_sensor.i_o_port_0") == STATE_OFF)
+    assert reported("binary_sensor.i_o_port_0") > port_before
+    assert reported("switch.facebook_broadcast") == stream_before
+    axis.set_stream_enabled("12", False)  # a stream event: its entities, not the port's
+    await until(hass, lambda: state(hass, "switch.facebook_broadcast") == STATE_OFF)
+    assert reported("binary_sensor.i_o_port_0") > port_before  # unchanged since the port event
+    port_after = reported("binary_sensor.i_o_port_0")
+    axis.set_stream_enabled("12", True)
+    await until(hass, lambda: state(hass, "switch.facebook_broadcast") == STATE_ON)
+    assert reported("binary_sensor.i_o_port_0") == port_after

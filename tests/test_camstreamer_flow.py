@@ -31,8 +31,8 @@ from yarl import URL
 from custom_components.camhub.api.errors import ConnectError
 from custom_components.camhub.const import CONF_FAMILY, CONF_FPS, CONF_MAC, DOMAIN
 from custom_components.camhub.families.camstreamer import (
-    CamStreamerFamily,
-    _discover_cameras,
+    CamStreamerFlow,
+    discover_cameras,
     service_name,
 )
 from simulator import AxisCamera, Simulator
@@ -63,7 +63,7 @@ async def test_user_flow(
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(result["flow_id"], host_input(camera))
     assert result["step_id"] == "credentials"
-    assert result["description_placeholders"]["family"] == CamStreamerFamily.name
+    assert result["description_placeholders"]["family"] == CamStreamerFlow.name
     flow_id = result["flow_id"]
     result = await hass.config_entries.flow.async_configure(flow_id, login(camera, "wrong"))
     assert result["errors"] == {"base": "invalid_auth"}
@@ -83,7 +83,7 @@ async def test_user_flow(
 
 async def test_probe_tells_axis_and_2n_apart(hass: HomeAssistant, sim: Simulator) -> None:
     intercom = await sim.add_intercom_2n()
-    family = CamStreamerFamily()
+    family = CamStreamerFlow()
     session = async_get_clientsession(hass)
     assert await family.probe(session, URL(intercom.url)) is None
     camera = await sim.add_axis_camera(serial=AXIS_SERIAL, unrestricted_info=False)
@@ -244,7 +244,7 @@ async def test_camera_list_failure_is_quiet(hass: HomeAssistant, sim: Simulator)
     # CamOverlay's list is used without CamScripter; an error there does not break anything.
     assert camera.stats.requests["/local/camoverlay/api/network_camera_list.cgi"] == 1
     camera.faults.malformed = True
-    await _discover_cameras(hass, entry.runtime_data.client)
+    await discover_cameras(hass, entry.runtime_data.host)
     camera.faults.clear()
 
 

@@ -28,8 +28,9 @@ from custom_components.camhub.descriptions import (
     CamHubSelectDescription,
     CamHubTextDescription,
 )
+from custom_components.camhub.errors import device_call
 from custom_components.camhub.families import camstreamer as fam
-from custom_components.camhub.families.camstreamer import host as fam_host
+from custom_components.camhub.families.camstreamer import channels as fam_channels
 from simulator import AxisCamera, Simulator
 
 from .conftest import AXIS_SERIAL, setup_axis_entry
@@ -48,8 +49,8 @@ SWITCHER = SwitcherState(
 
 
 def test_mac_and_discovery_data() -> None:
-    assert fam._mac("ACCC8E000001") == "ac:cc:8e:00:00:01"
-    assert fam._mac("not-a-mac-00") is None
+    assert fam.mac_of("ACCC8E000001") == "ac:cc:8e:00:00:01"
+    assert fam.mac_of("not-a-mac-00") is None
     camera = NetworkCamera("AXIS Q - ACCC8E0000AA", "192.0.2.5", "ACCC8E0000AA")
     assert fam._discovery_data(camera) == {
         "host": "192.0.2.5",
@@ -72,8 +73,9 @@ def test_trigger_and_audio_edges() -> None:
 
 async def test_descriptions_refuse_what_the_state_lacks(hass: HomeAssistant) -> None:
     async with ClientSession() as session:
-        device = fam.CamStreamerDevice(
-            fam.AxisCamStreamerClient(session, "http://127.0.0.1:9"), fps=10
+        entry = MockConfigEntry(domain="camhub", data={"family": "camstreamer"})
+        device = fam.CamStreamerHost(
+            hass, entry, fam.AxisCamStreamerClient(session, "http://127.0.0.1:9")
         )
         state = AxisState(
             info=INFO,
@@ -81,28 +83,28 @@ async def test_descriptions_refuse_what_the_state_lacks(hass: HomeAssistant) -> 
             switcher=SWITCHER,
             overlay=OverlayState(True, {1: OverlayService(1, "infoticker", "", True, "hi")}),
         )
-        found = {d.key: d for d in fam.CamStreamerFamily().entity_descriptions(device, state, {})}
-        playlist = found["camswitcher_playlist"]
-        audio = found["camswitcher_master_audio"]
-        ticker = found["camoverlay_ticker_1"]
+        found = {p.key: p for p in fam.camera_entities(state)}
+        playlist = found["camswitcher_playlist"].description
+        audio = found["camswitcher_master_audio"].description
+        ticker = found["camoverlay_ticker_1"].description
         assert isinstance(playlist, CamHubSelectDescription)
         assert isinstance(audio, CamHubSelectDescription)
         assert isinstance(ticker, CamHubTextDescription)
         with pytest.raises(ValueError):
-            await playlist.set_fn(device, "Main")  # no state yet
+            await playlist.set_fn(device, "", "Main")  # no state yet
         with pytest.raises(ValueError):
-            await audio.set_fn(device, "none")
+            await audio.set_fn(device, "", "none")
         device.adopt(state)
         with pytest.raises(ValueError):
-            await playlist.set_fn(device, "Nope")
+            await playlist.set_fn(device, "", "Nope")
         # A ticker text accepted after its service vanished changes nothing.
         device.update(lambda s: replace(s, overlay=OverlayState(True, {})))
         device.api.set_infoticker_text = _accept  # type: ignore[method-assign]
-        await ticker.set_fn(device, "new")
-        assert device.state is not None and device.state.overlay == OverlayState(True, {})
+        await ticker.set_fn(device, "1", "new")
+        assert device.live is not None and device.live.overlay == OverlayState(True, {})
         device.update(lambda s: replace(s, overlay=None))
-        await ticker.set_fn(device, "new")
-        assert device.state.overlay is None
+        await ticker.set_fn(device, "1", "new")
+        assert device.live.overlay is None
         assert device.on_message("camstreamer", {"type": "Unknown"}) is False
 
 
@@ -118,9 +120,9 @@ async def test_device_call_maps_errors() -> None:
         raise DeviceError(400, "no")
 
     with pytest.raises(ServiceValidationError):
-        await fam._device_call(bad_value())
+        await device_call(bad_value())
     with pytest.raises(HomeAssistantError):
-        await fam._device_call(refused())
+        await device_call(refused())
 
 
 # --- timers and polling, against the simulator ------------------------------------------------
@@ -133,19 +135,21 @@ async def test_slow_update_errors_and_discovery_timer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await pushed(hass, axis_entry)
-    # Patched where `_slow_update` looks it up: the package only re-exports it.
-    monkeypatch.setattr(fam_host, "_stats_shown", lambda *args: True)  # a statistics sensor is on
-    client = axis_entry.runtime_data.client
+    # Patched where `slow_update` looks it up: the package only re-exports it.
+    monkeypatch.setattr(
+        fam_channels, "stats_shown", lambda *args: True
+    )  # a statistics sensor is on
+    client = axis_entry.runtime_data.host
     coordinator = axis_entry.runtime_data.coordinator
     stats = "/local/camstreamer/get_streamstat.cgi"
     before = axis.stats.requests[stats]
     axis.faults.status = 500
-    await fam._slow_update(client, coordinator)  # logged, nothing changes
+    await fam.slow_update(client)  # logged, nothing changes
     assert axis.stats.requests[stats] == before + 1
     axis.faults.clear()
     # While polling, the slow timer leaves everything to the poll.
     coordinator.async_set_push_connected(False)
-    await fam._slow_update(client, coordinator)
+    await fam.slow_update(client)
     assert axis.stats.requests[stats] == before + 1
     coordinator.async_set_push_connected(True)
     # The hourly look for other cameras.

@@ -20,7 +20,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.camhub.const import CONF_FAMILY, CONF_FPS, CONF_MAC, DOMAIN
-from custom_components.camhub.families.intercom2n import Intercom2NFamily
+from custom_components.camhub.families.intercom2n import Intercom2NFlow
 from simulator import Intercom2N, Simulator
 
 from .conftest import intercom_data
@@ -132,7 +132,7 @@ async def test_same_device_twice_aborts_and_updates_host(
 
 
 async def test_dhcp_offers_new_device(hass: HomeAssistant, intercom: Intercom2N) -> None:
-    with patch.object(Intercom2NFamily, "default_port", return_value=intercom.port):
+    with patch.object(Intercom2NFlow, "default_port", return_value=intercom.port):
         result = await hass.config_entries.flow.async_init(
             DOMAIN,
             context={"source": SOURCE_DHCP},
@@ -170,7 +170,7 @@ async def test_dhcp_updates_host_of_configured_device(hass: HomeAssistant) -> No
 async def test_dhcp_unreachable_or_foreign(
     hass: HomeAssistant, intercom: Intercom2N, socket_enabled: None
 ) -> None:
-    with patch.object(Intercom2NFamily, "default_port", return_value=intercom.port):
+    with patch.object(Intercom2NFlow, "default_port", return_value=intercom.port):
         intercom.faults.malformed = True
         result = await hass.config_entries.flow.async_init(
             DOMAIN,
@@ -289,7 +289,7 @@ async def test_a_probe_that_breaks_is_not_a_match(
         raise ProtocolError("garbage")
 
     caplog.set_level("DEBUG", logger="custom_components.camhub")
-    with patch.object(Intercom2NFamily, "probe", broken):
+    with patch.object(Intercom2NFlow, "probe", broken):
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],

@@ -297,8 +297,8 @@ async def test_server_restart_falls_back_to_polling_then_push(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
     with (
-        patch("custom_components.camhub.families.liveview.host.EVENT_BACKOFF", (0.1,)),
-        patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.1),
+        patch("custom_components.camhub.families.liveview.events.EVENT_BACKOFF", (0.1,)),
+        patch("custom_components.camhub.families.liveview.events.LIST_INTERVAL", 0.1),
     ):
         entry = await setup_liveview_entry(hass, liveview)
         coordinator = entry.runtime_data.coordinator
@@ -311,7 +311,7 @@ async def test_server_restart_falls_back_to_polling_then_push(
 async def test_new_camera_added_without_reload(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
-    with patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.1):
+    with patch("custom_components.camhub.families.liveview.events.LIST_INTERVAL", 0.1):
         entry = await setup_liveview_entry(hass, liveview)
         liveview.add_camera(SimCamera("AABBCCDDEEFF", model="ILCE-1M2"))
         await wait_for(lambda: hass.states.get("camera.ilce_1m2_aabbccddeeff_live_view"))
@@ -350,8 +350,8 @@ async def test_camera_connect_failure_is_logged(
     )
     caplog.set_level(logging.DEBUG, logger="custom_components.camhub")
     with (
-        patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.05),
-        patch("custom_components.camhub.families.liveview.host.CONNECT_RETRY", 0.05),
+        patch("custom_components.camhub.families.liveview.events.LIST_INTERVAL", 0.05),
+        patch("custom_components.camhub.families.liveview.events.CONNECT_RETRY", 0.05),
     ):
         await setup_liveview_entry(hass, server, {"connect_cameras": True})
 
@@ -369,8 +369,8 @@ async def test_camera_removed_from_list_and_failed_reads(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
     with (
-        patch("custom_components.camhub.families.liveview.host.LIST_INTERVAL", 0.1),
-        patch("custom_components.camhub.families.liveview.host.EVENT_BACKOFF", (0.1,)),
+        patch("custom_components.camhub.families.liveview.events.LIST_INTERVAL", 0.1),
+        patch("custom_components.camhub.families.liveview.events.EVENT_BACKOFF", (0.1,)),
     ):
         entry = await setup_liveview_entry(hass, liveview)
         coordinator = entry.runtime_data.coordinator
@@ -398,14 +398,14 @@ async def test_fetch_camera_and_validate(hass: HomeAssistant, liveview: LiveView
     from custom_components.camhub.api.errors import ConnectError
     from custom_components.camhub.api.liveview import CameraInfo, LiveViewClient, NoFrameError
     from custom_components.camhub.families.liveview import (
-        LiveViewFamily,
+        LiveViewFlow,
         _first_frame,
         fetch_camera,
     )
 
     session = async_get_clientsession(hass)
     client = LiveViewClient(session, liveview.url)
-    family = LiveViewFamily()
+    family = LiveViewFlow()
     assert (await family.validate(client)).unique_id == f"127.0.0.1:{liveview.port}"
     info = CameraInfo(LIVEVIEW_CAM_A, "ILCE-7M4", "USB", True)
     liveview.cameras[LIVEVIEW_CAM_A].connected = False  # dropped since the list was read

@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.camhub.const import CONF_CONNECT_CAMERAS, CONF_FAMILY, CONF_FPS, DOMAIN
 from custom_components.camhub.families import FAMILIES
-from custom_components.camhub.families.liveview import LiveViewFamily
+from custom_components.camhub.families.liveview import LiveViewFlow
 from simulator import Intercom2N, LiveViewServer
 
 
@@ -51,7 +51,7 @@ async def test_probe_ignores_other_families(
     assert identity is not None and identity.model == "Camera Remote server 3.0.0"
     # Another family's probe does not mistake the live-view server for its device.
     assert await FAMILIES["intercom_2n"].probe(session, URL(liveview.url)) is None
-    assert LiveViewFamily().default_port(False) == 8080
+    assert LiveViewFlow().default_port(False) == 8080
 
 
 async def test_options_flow(

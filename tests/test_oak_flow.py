@@ -14,6 +14,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SSL, CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
 
 from custom_components.camhub.api.errors import ConnectError
@@ -21,8 +22,8 @@ from custom_components.camhub.api.oak import CameraInfo, OakClient
 from custom_components.camhub.const import DOMAIN
 from custom_components.camhub.families.oak import (
     OakCameraState,
-    OakConnection,
-    OakFamily,
+    OakFlow,
+    OakHost,
     _optional,
     async_scan_local_devices,
     fetch_camera,
@@ -61,7 +62,7 @@ async def test_user_flow_recognises_a_controller(
 
 async def test_probe_tells_oak_from_other_families(hass: HomeAssistant, sim: Simulator) -> None:
     session = async_get_clientsession(hass)
-    family = OakFamily()
+    family = OakFlow()
     intercom = await sim.add_intercom_2n()
     assert await family.probe(session, URL(intercom.url)) is None
     liveview = await sim.add_liveview()
@@ -80,16 +81,18 @@ async def test_validate_and_fetch_camera_edge_cases(
     hass: HomeAssistant, oak: OakController
 ) -> None:
     session = async_get_clientsession(hass)
-    family = OakFamily()
-    connection = family.create_client(
+    family = OakFlow()
+    client = family.create_client(
         session, {CONF_HOST: oak.host, CONF_PORT: oak.port, CONF_SSL: False}
     )
-    assert isinstance(connection, OakConnection)
-    identity = await family.validate(connection)
+    identity = await family.validate(client)
     assert identity.model == "Robopipe controller with 2 OAK cameras"
-    # Without a coordinator (the config flow), writes and back-off have nothing to update.
+    entry = MockConfigEntry(domain=DOMAIN, data={"family": "oak"})
+    connection = family.create_host(hass, entry, client)
+    assert isinstance(connection, OakHost)
+    # Before the first state, a write's patch has nothing to update.
     connection.patch(OAK_PRO, lambda camera: camera)
-    state = await family.fetch_state(connection)
+    state = await connection.fetch_state()
     assert set(state.cameras) == {OAK_PRO, OAK_ONE}
     assert state.stream(OAK_PRO, "DEPTH_B_C") is not None
     assert state.stream("UNKNOWN", "CAM_A") is None
@@ -149,7 +152,7 @@ async def test_local_devices_when_search_fails(
     hass: HomeAssistant, oak: OakController, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "depthai", fake_depthai(RuntimeError("no USB access")))
-    family = OakFamily()
+    family = OakFlow()
     connection = family.create_client(
         async_get_clientsession(hass), {CONF_HOST: oak.host, CONF_PORT: oak.port, CONF_SSL: False}
     )

@@ -18,7 +18,6 @@ from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.device_registry import DeviceInfo
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
@@ -27,6 +26,7 @@ from yarl import URL
 
 from custom_components.camhub.api.errors import ConnectError
 from custom_components.camhub.const import CONF_FAMILY, DOMAIN
+from custom_components.camhub.data import CamHubConfigEntry
 from custom_components.camhub.descriptions import (
     CamHubBinarySensorDescription,
     CamHubButtonDescription,
@@ -36,9 +36,12 @@ from custom_components.camhub.descriptions import (
     CamHubSensorDescription,
     CamHubSwitchDescription,
     CamHubTextDescription,
+    PlacedEntity,
+    place,
 )
+from custom_components.camhub.devices import CamHubDeviceInfo
 from custom_components.camhub.families import FAMILIES
-from custom_components.camhub.families.base import Family, Identity, VideoSource
+from custom_components.camhub.families.base import FamilyFlow, FamilyHost, Identity, VideoSource
 
 DEVICE = "shelf-1"
 
@@ -62,12 +65,9 @@ class Shelf:
             raise ConnectError("shelf unreachable")
 
 
-class ShelfFamily(Family[Shelf, Shelf]):
-    """One entity of every platform over a `Shelf`."""
+class ShelfHost(FamilyHost[Shelf, Shelf]):
+    """One entity of every platform over a `Shelf`: the smallest complete host."""
 
-    key: ClassVar[str] = "test_shelf"
-    name: ClassVar[str] = "Test shelf"
-    needs_auth: ClassVar[bool] = False
     platforms: ClassVar[tuple[Platform, ...]] = (
         Platform.SWITCH,
         Platform.NUMBER,
@@ -78,10 +78,47 @@ class ShelfFamily(Family[Shelf, Shelf]):
         Platform.BINARY_SENSOR,
     )
 
+    async def fetch_state(self) -> Shelf:
+        """A copy, as a real family parses a fresh state."""
+        self.client.check()
+        return replace(self.client, items=list(self.client.items))
+
+    def device_infos(self, state: Shelf) -> dict[str, CamHubDeviceInfo]:
+        """One device."""
+        return {DEVICE: CamHubDeviceInfo(identifiers={(DOMAIN, DEVICE)}, name="Shelf")}
+
+    def video_sources(self, state: Shelf) -> list[VideoSource]:
+        """No cameras."""
+        return []
+
+    def entities(self, state: Shelf) -> list[PlacedEntity[Shelf]]:
+        """One of each kind, plus a switch per item."""
+        found = place(CONTROLS, DEVICE)
+        for item in state.items:
+            # Real families name item entities by translation placeholders; this test family
+            # has no strings.json, so it names them directly.
+            named = replace(ITEM_SWITCH, name=f"Item {item}")
+            found += place((named,), DEVICE, item=item, suffix=item)
+        return found
+
+
+class StaleShelfHost(ShelfHost):
+    """A shelf whose items, once gone, are gone for good."""
+
+    remove_stale_entities: ClassVar[bool] = True
+
+
+class ShelfFlow(FamilyFlow[Shelf]):
+    """Never found by the config flow: entries are made by the tests."""
+
+    key: ClassVar[str] = "test_shelf"
+    name: ClassVar[str] = "Test shelf"
+    needs_auth: ClassVar[bool] = False
+
     def __init__(self, shelf: Shelf, *, remove_stale: bool) -> None:
-        """Wrap one shelf; `remove_stale` as `Family.remove_stale_entities`."""
+        """Wrap one shelf; `remove_stale` picks the host kind."""
         self.shelf = shelf
-        self.remove_stale_entities = remove_stale  # type: ignore[misc]
+        self.host_type = StaleShelfHost if remove_stale else ShelfHost
 
     async def probe(self, session: aiohttp.ClientSession, url: URL) -> Identity | None:
         """Never found by the config flow."""
@@ -95,101 +132,79 @@ class ShelfFamily(Family[Shelf, Shelf]):
         """Who the shelf is."""
         return Identity(unique_id=DEVICE, title="Shelf")
 
-    async def fetch_state(self, client: Shelf) -> Shelf:
-        """A copy, as a real family parses a fresh state."""
-        client.check()
-        return replace(client, items=list(client.items))
-
-    def device_infos(self, state: Shelf) -> dict[str, DeviceInfo]:
-        """One device."""
-        return {DEVICE: DeviceInfo(identifiers={(DOMAIN, DEVICE)}, name="Shelf")}
-
-    def video_sources(
-        self, client: Shelf, state: Shelf, options: Mapping[str, Any]
-    ) -> list[VideoSource]:
-        """No cameras."""
-        return []
-
-    def entity_descriptions(
-        self, client: Shelf, state: Shelf, options: Mapping[str, Any]
-    ) -> list[CamHubDescription]:
-        """One of each kind, plus a switch per item."""
-        return [*_controls(), *(_item_switch(item) for item in state.items)]
+    def create_host(
+        self, hass: HomeAssistant, entry: CamHubConfigEntry, client: Shelf
+    ) -> ShelfHost:
+        """The shelf's host."""
+        return self.host_type(hass, entry, client)
 
 
-async def _set_power(shelf: Shelf, value: bool) -> None:
-    shelf.check()
-    shelf.power = value
+async def _set_power(host: ShelfHost, item: str, value: bool) -> None:
+    host.client.check()
+    host.client.power = value
 
 
-async def _set_level(shelf: Shelf, value: float) -> None:
+async def _set_level(host: ShelfHost, item: str, value: float) -> None:
     if value == 13:
         raise ValueError("13 is unlucky")
-    shelf.level = value
+    host.client.level = value
 
 
-async def _set_exposure(shelf: Shelf, value: float) -> None:
-    shelf.exposure = None  # accepted, never reported
+async def _set_exposure(host: ShelfHost, item: str, value: float) -> None:
+    host.client.exposure = None  # accepted, never reported
 
 
-async def _set_mode(shelf: Shelf, value: str) -> None:
-    shelf.mode = value
+async def _set_mode(host: ShelfHost, item: str, value: str) -> None:
+    host.client.mode = value
 
 
-async def _set_label(shelf: Shelf, value: str) -> None:
-    shelf.label = value
+async def _set_label(host: ShelfHost, item: str, value: str) -> None:
+    host.client.label = value
 
 
-async def _press(shelf: Shelf) -> None:
-    shelf.presses += 1
+async def _press(host: ShelfHost, item: str) -> None:
+    host.client.presses += 1
 
 
-def _controls() -> list[CamHubDescription]:
-    return [
-        CamHubSwitchDescription(
-            key="power", name="Power", device_id=DEVICE,
-            value_fn=lambda s: s.power, set_fn=_set_power,
-        ),
-        CamHubNumberDescription(
-            key="level", name="Level", device_id=DEVICE, native_min_value=0,
-            native_max_value=100, value_fn=lambda s: s.level, set_fn=_set_level,
-        ),
-        CamHubNumberDescription(
-            key="exposure", name="Exposure", device_id=DEVICE, native_min_value=0,
-            native_max_value=1000, value_fn=lambda s: s.exposure, set_fn=_set_exposure,
-            restore=True,
-        ),
-        CamHubSelectDescription(
-            key="mode", name="Mode", device_id=DEVICE, options=["auto", "manual"],
-            value_fn=lambda s: s.mode, set_fn=_set_mode,
-        ),
-        CamHubSelectDescription(
-            key="scene", name="Scene", device_id=DEVICE, options_fn=lambda s: list(s.items),
-            value_fn=lambda s: None, set_fn=_set_mode, restore=True,
-        ),
-        CamHubButtonDescription(key="press", name="Press", device_id=DEVICE, press_fn=_press),
-        CamHubTextDescription(
-            key="label", name="Label", device_id=DEVICE,
-            value_fn=lambda s: s.label, set_fn=_set_label,
-        ),
-        CamHubSensorDescription(
-            key="count", name="Item count", device_id=DEVICE, value_fn=lambda s: len(s.items)
-        ),
-        CamHubBinarySensorDescription(
-            key="busy", name="Busy", device_id=DEVICE, value_fn=lambda s: s.power
-        ),
-    ]  # fmt: skip
+CONTROLS: tuple[CamHubDescription[Shelf], ...] = (
+    CamHubSwitchDescription[Shelf, ShelfHost](
+        key="power", name="Power", value_fn=lambda s, _: s.power, set_fn=_set_power,
+    ),
+    CamHubNumberDescription[Shelf, ShelfHost](
+        key="level", name="Level", native_min_value=0,
+        native_max_value=100, value_fn=lambda s, _: s.level, set_fn=_set_level,
+    ),
+    CamHubNumberDescription[Shelf, ShelfHost](
+        key="exposure", name="Exposure", native_min_value=0,
+        native_max_value=1000, value_fn=lambda s, _: s.exposure, set_fn=_set_exposure,
+        restore=True,
+    ),
+    CamHubSelectDescription[Shelf, ShelfHost](
+        key="mode", name="Mode", options=["auto", "manual"],
+        value_fn=lambda s, _: s.mode, set_fn=_set_mode,
+    ),
+    CamHubSelectDescription[Shelf, ShelfHost](
+        key="scene", name="Scene", options_fn=lambda s, _: list(s.items),
+        value_fn=lambda s, _: None, set_fn=_set_mode, restore=True,
+    ),
+    CamHubButtonDescription[Shelf, ShelfHost](key="press", name="Press", press_fn=_press),
+    CamHubTextDescription[Shelf, ShelfHost](
+        key="label", name="Label", value_fn=lambda s, _: s.label, set_fn=_set_label,
+    ),
+    CamHubSensorDescription[Shelf](
+        key="count", name="Item count", value_fn=lambda s, _: len(s.items)
+    ),
+    CamHubBinarySensorDescription[Shelf](
+        key="busy", name="Busy", value_fn=lambda s, _: s.power
+    ),
+)  # fmt: skip
 
-
-def _item_switch(item: str) -> CamHubSwitchDescription:
-    return CamHubSwitchDescription(
-        key=f"item_{item}",
-        name=f"Item {item}",
-        device_id=DEVICE,
-        exists_fn=lambda s: item in s.items,
-        value_fn=lambda s: item in s.items,
-        set_fn=_set_power,
-    )
+ITEM_SWITCH = CamHubSwitchDescription[Shelf, ShelfHost](
+    key="item",
+    exists_fn=lambda s, item: item in s.items,
+    value_fn=lambda s, item: item in s.items,
+    set_fn=_set_power,
+)
 
 
 async def _setup(hass: HomeAssistant, shelf: Shelf, *, remove_stale: bool) -> MockConfigEntry:
@@ -197,7 +212,7 @@ async def _setup(hass: HomeAssistant, shelf: Shelf, *, remove_stale: bool) -> Mo
         domain=DOMAIN, title="Shelf", unique_id=DEVICE, data={CONF_FAMILY: "test_shelf"}
     )
     entry.add_to_hass(hass)
-    family = ShelfFamily(shelf, remove_stale=remove_stale)
+    family = ShelfFlow(shelf, remove_stale=remove_stale)
     with patch.dict(FAMILIES, {family.key: family}):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()

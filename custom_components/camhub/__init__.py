@@ -1,9 +1,9 @@
 """CamHub: network cameras of five families in Home Assistant.
 
-Setting up an entry builds the family's client on Home Assistant's shared HTTP session,
-fetches the first state (ConfigEntryNotReady if the device is down, reauth if the login is
-refused), starts the family's event channels, then forwards to the family's platforms, which
-add entities as the state offers them.
+Setting up an entry builds the family's client on Home Assistant's shared HTTP session and
+the entry's host around it, fetches the first state (ConfigEntryNotReady if the device is
+down, reauth if the login is refused), starts the host's event channels, then forwards to the
+host's platforms, which add entities as the state offers them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry, CamHubRuntime
 from .devices import registry_device_info
 from .families import FAMILIES
-from .families.base import Family, VideoSource
+from .families.base import FamilyHost, VideoSource
 from .services import async_setup_services
 from .streaming import FrameHub
 
@@ -41,29 +41,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bo
     """Connect to the device and create its entities."""
     family = FAMILIES[entry.data[CONF_FAMILY]]
     session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SSL, True))
-    client = family.create_client(session, {**entry.options, **entry.data})
-    coordinator = CamHubCoordinator(hass, entry, family, client)
-    await coordinator.async_config_entry_first_refresh()
+    host = family.create_host(
+        hass, entry, family.create_client(session, {**entry.options, **entry.data})
+    )
+    await host.coordinator.async_config_entry_first_refresh()
 
     def hub_factory(source: VideoSource) -> FrameHub:
-        return _make_hub(hass, entry, coordinator, source)
+        return _make_hub(hass, entry, host.coordinator, source)
 
-    entry.runtime_data = CamHubRuntime(
-        family=family,
-        client=client,
-        coordinator=coordinator,
-        options=entry.options,
-        hub_factory=hub_factory,
-    )
-    _register_devices(hass, entry, family)
-    for index, task in enumerate(family.push_tasks(client, coordinator)):
-        entry.async_create_background_task(hass, task, f"{DOMAIN} events {entry.title} {index}")
-    await hass.config_entries.async_forward_entry_setups(entry, family.platforms)
+    entry.runtime_data = CamHubRuntime(host=host, hub_factory=hub_factory)
+    _register_devices(hass, entry, host)
+    await host.async_start()
+    await hass.config_entries.async_forward_entry_setups(entry, host.platforms)
     return True
 
 
 def _register_devices(
-    hass: HomeAssistant, entry: CamHubConfigEntry, family: Family[Any, Any]
+    hass: HomeAssistant, entry: CamHubConfigEntry, host: FamilyHost[Any, Any]
 ) -> None:
     """Create the state's devices, parents first, so a child's `parent` is found.
 
@@ -71,11 +65,11 @@ def _register_devices(
     deleted for good (`remove_stale_entities`) also lose devices the state no longer has.
     """
     registry = dr.async_get(hass)
-    infos = family.device_infos(entry.runtime_data.coordinator.data)
+    infos = host.device_infos(host.state)
     for info in sorted(infos.values(), key=lambda info: "parent" in info):
         resolved = registry_device_info(hass, entry.entry_id, info)
         registry.async_get_or_create(config_entry_id=entry.entry_id, **resolved)
-    if family.remove_stale_entities:
+    if host.remove_stale_entities:
         for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
             if not any(d == DOMAIN and i in infos for d, i in device.identifiers):
                 registry.async_remove_device(device.id)
@@ -84,7 +78,7 @@ def _register_devices(
 def _make_hub(
     hass: HomeAssistant,
     entry: CamHubConfigEntry,
-    coordinator: CamHubCoordinator,
+    coordinator: CamHubCoordinator[Any],
     source: VideoSource,
 ) -> FrameHub:
     assert source.frames is not None
@@ -109,7 +103,7 @@ def _make_hub(
 async def async_unload_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bool:
     """Unload the platforms, then close every upstream stream of the entry."""
     unloaded = await hass.config_entries.async_unload_platforms(
-        entry, entry.runtime_data.family.platforms
+        entry, entry.runtime_data.host.platforms
     )
     if unloaded:
         for hub in entry.runtime_data.hubs.values():

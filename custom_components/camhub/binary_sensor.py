@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -27,9 +29,9 @@ async def async_setup_entry(
 class CamHubBinarySensor(CamHubDescribedEntity, BinarySensorEntity):
     """A binary sensor whose state comes from its description."""
 
-    entity_description: CamHubBinarySensorDescription
+    entity_description: CamHubBinarySensorDescription[Any]
 
     @property
     def is_on(self) -> bool | None:
         """From the coordinator's state."""
-        return self.entity_description.value_fn(self.state_data)
+        return self.entity_description.value_fn(self.state_data, self.item)

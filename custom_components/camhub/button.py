@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.button import ButtonEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -25,8 +27,8 @@ async def async_setup_entry(
 class CamHubButton(CamHubDescribedEntity, ButtonEntity):
     """A button whose action comes from its description."""
 
-    entity_description: CamHubButtonDescription
+    entity_description: CamHubButtonDescription[Any, Any]
 
     async def async_press(self) -> None:
         """Run the action."""
-        await self._async_write(lambda: self.entity_description.press_fn(self.client))
+        await self._async_write(lambda: self.entity_description.press_fn(self.host, self.item))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components.camera import Camera
@@ -22,15 +22,15 @@ from homeassistant.helpers.event import async_call_later, async_track_point_in_u
 
 from .api.errors import CamHubError
 from .const import CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE, DOMAIN
-from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry
-from .entity import CamHubEntity, translated_error
+from .entity import CamHubEntity
+from .errors import translated_error
 from .streaming import FrameHub
 
 if TYPE_CHECKING:
     # Types only: at run time the platform must not import the families, whose OAK
     # action imports this module (`CamHubCamera`).
-    from .families.base import VideoSource
+    from .families.base import FamilyHost, VideoSource
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def async_setup_entry(
         new = runtime.sync_sources()
         if new:
             async_add_entities(
-                CamHubCamera(runtime.coordinator, source, runtime.hubs.get(source.uid), max_age)
+                CamHubCamera(runtime.host, source, runtime.hubs.get(source.uid), max_age)
                 for source in new
             )
 
@@ -72,13 +72,13 @@ class CamHubCamera(CamHubEntity, Camera):
 
     def __init__(
         self,
-        coordinator: CamHubCoordinator,
+        host: FamilyHost[Any, Any],
         source: VideoSource,
         hub: FrameHub | None,
         snapshot_max_age: float,
     ) -> None:
         """Bind the source; the hub is None for sources without live frames."""
-        CamHubEntity.__init__(self, coordinator, source.device_id, source.key)
+        CamHubEntity.__init__(self, host, source.device_id, source.key)
         Camera.__init__(self)
         self.source = source
         self.hub = hub

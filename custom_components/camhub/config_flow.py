@@ -47,7 +47,7 @@ from .const import (
     DOMAIN,
 )
 from .families import FAMILIES
-from .families.base import Family, Identity, entry_url
+from .families.base import FamilyFlow, Identity, entry_url
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def _host_port(host: str, port: int | None) -> dict[str, Any]:
 
 
 async def _probe(
-    family: Family[Any, Any], session: aiohttp.ClientSession, data: dict[str, Any]
+    family: FamilyFlow[Any], session: aiohttp.ClientSession, data: dict[str, Any]
 ) -> tuple[Identity | None, dict[str, Any]]:
     """Probe one family; HTTPS first where its devices usually only speak HTTPS (AIPIX).
 
@@ -117,7 +117,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Nothing is known until the host answers."""
         self._data: dict[str, Any] = {}
-        self._family: Family[Any, Any] | None = None
+        self._family: FamilyFlow[Any] | None = None
         self._identity: Identity | None = None
         self._local_devices: list[str] | None = None
 
@@ -129,7 +129,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_detect(
         self, data: dict[str, Any]
-    ) -> tuple[Family[Any, Any], Identity, dict[str, Any]] | None:
+    ) -> tuple[FamilyFlow[Any], Identity, dict[str, Any]] | None:
         """Ask every family at once; raise ConnectError if nothing answered at all.
 
         Returns the family, the device's identity and the connection that reached it.
@@ -152,7 +152,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return None
 
     async def _async_validate(
-        self, family: Family[Any, Any], data: Mapping[str, Any]
+        self, family: FamilyFlow[Any], data: Mapping[str, Any]
     ) -> tuple[Identity | None, dict[str, str]]:
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
         try:
@@ -182,7 +182,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_found(
-        self, family: Family[Any, Any], identity: Identity, data: dict[str, Any]
+        self, family: FamilyFlow[Any], identity: Identity, data: dict[str, Any]
     ) -> ConfigFlowResult:
         await self.async_set_unique_id(identity.unique_id)
         self._abort_if_unique_id_configured(updates=data)
@@ -402,18 +402,16 @@ class CamHubOptionsFlow(OptionsFlowWithReload):
         entry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
-        runtime = entry.runtime_data
+        host = entry.runtime_data.host
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                errors = await runtime.family.async_validate_options(
-                    runtime.client, runtime.coordinator.data, user_input
-                )
+                errors = await host.async_validate_options(user_input)
             except CamHubError as err:
                 errors = {"base": _error_key(err)}
             if not errors:
                 return self.async_create_entry(data=user_input)
-        schema = runtime.family.options_schema(runtime.coordinator.data, entry.options).extend(
+        schema = host.options_schema().extend(
             {
                 probatio.Required(
                     CONF_SNAPSHOT_MAX_AGE,

@@ -1,9 +1,14 @@
 """Coordinator: one per config entry, holding the family's typed state.
 
-Families with an event channel push state with `async_set_updated_data` and set
-`update_interval` to None while the channel is up (UniFi Protect's model); families without one
-poll at their interval. Availability follows `last_update_success`, and Home Assistant's
-coordinator logs exactly once when a device goes away and once when it comes back.
+Families with an event channel push state (`async_publish`) and the coordinator stops polling
+while the channel is up (UniFi Protect's model); families without one poll at their interval.
+Availability follows `last_update_success`, and Home Assistant's coordinator logs exactly once
+when a device goes away and once when it comes back.
+
+Pushed changes can be routed: `async_publish(state, changed={...})` wakes only the entities
+subscribed (`async_subscribe`) to those keys (a device id or an item id), as unifiprotect
+routes its websocket messages, so an I/O-port event does not re-evaluate every stream entity.
+A publish without `changed`, every poll and every failure still reach every listener.
 
 Credentials refused once are not yet a reason to bother the user: a rebooting camera often
 refuses a login or two. Reauth starts after `AUTH_FAILURES_BEFORE_REAUTH` refusals in a row,
@@ -13,10 +18,11 @@ or at once during setup, when nothing has worked yet.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -25,7 +31,6 @@ from .const import AUTH_FAILURES_BEFORE_REAUTH, DOMAIN
 
 if TYPE_CHECKING:
     from .data import CamHubConfigEntry
-    from .families.base import Family
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,8 +38,8 @@ RETRY_INTERVAL = timedelta(seconds=30)
 """How often a push family whose last read failed re-reads until one works."""
 
 
-class CamHubCoordinator(DataUpdateCoordinator[Any]):
-    """Fetches (or receives) one device family's state."""
+class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
+    """Fetches (or receives) one entry's state; the only writer of `update_interval`."""
 
     config_entry: CamHubConfigEntry
 
@@ -42,31 +47,70 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
         self,
         hass: HomeAssistant,
         entry: CamHubConfigEntry,
-        family: Family[Any, Any],
-        client: Any,
+        fetch: Callable[[], Awaitable[StateT]],
+        poll_interval: timedelta | None,
+        devices: Callable[[StateT], Mapping[str, object]],
     ) -> None:
-        """Poll at the family's interval until (if ever) an event channel takes over."""
+        """Poll at `poll_interval` until (if ever) an event channel takes over."""
         super().__init__(
             hass,
             _LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {entry.title}",
-            update_interval=family.update_interval,
+            update_interval=poll_interval,
         )
-        self.family = family
-        self.client = client
+        self._fetch = fetch
+        self._devices = devices
+        self._poll_interval = poll_interval
         self._auth_failures = 0
-        self._device_ids: tuple[Any, frozenset[str]] = (None, frozenset())
+        self._device_ids: tuple[object, frozenset[str]] = (None, frozenset())
+        self._routes: dict[str, set[CALLBACK_TYPE]] = {}
         self.push_connected = False
+        self._full_publish = False
 
     @property
     def device_ids(self) -> frozenset[str]:
         """Ids of the devices in the current state (cached per state object)."""
         data = self.data
         if self._device_ids[0] is not data:
-            ids = frozenset(self.family.device_infos(data)) if data is not None else frozenset()
+            ids = frozenset(self._devices(data)) if data is not None else frozenset()
             self._device_ids = (data, ids)
         return self._device_ids[1]
+
+    @callback
+    def async_set_poll_interval(self, interval: timedelta) -> None:
+        """A family's own polling pace (OAK backs off while nothing changes)."""
+        self._poll_interval = interval
+        if not self.push_connected:
+            self.update_interval = interval
+
+    @callback
+    def async_subscribe(self, key: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` when a publish names `key`; returns the unsubscribe callback."""
+        self._routes.setdefault(key, set()).add(update)
+
+        @callback
+        def unsubscribe() -> None:
+            self._routes[key].discard(update)
+
+        return unsubscribe
+
+    @callback
+    def async_publish(self, state: StateT, changed: Iterable[str] | None = None) -> None:
+        """A pushed state: to the subscribers of `changed`, or to everyone without it.
+
+        Routing needs a healthy coordinator: after a failure the full update brings every
+        entity back at once (and Home Assistant logs the recovery). The first publish after
+        the channel came up is full too: it also drops the poll scheduled before.
+        """
+        if changed is None or not self.last_update_success or self._full_publish:
+            self._full_publish = False
+            self.async_set_updated_data(state)
+            return
+        self.data = state
+        for key in set(changed):
+            for update in list(self._routes.get(key, ())):
+                update()
 
     @callback
     def async_set_push_connected(self, connected: bool) -> None:
@@ -74,7 +118,8 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
         if connected == self.push_connected:
             return
         self.push_connected = connected
-        self.update_interval = None if connected else self.family.update_interval
+        self._full_publish = connected
+        self.update_interval = None if connected else self._poll_interval
         # Public API only: the channel's first pushed state (`async_set_updated_data`) drops
         # the pending poll; a lost channel asks for a read now, and polling goes on from it.
         if not connected:
@@ -91,9 +136,9 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
         if not self.push_connected:
             await self.async_refresh()
 
-    async def _async_update_data(self) -> Any:
+    async def _async_update_data(self) -> StateT:
         try:
-            state = await self.family.fetch_state(self.client)
+            state = await self._fetch()
         except AuthError as err:
             self._auth_failures += 1
             if self.data is None or self._auth_failures >= AUTH_FAILURES_BEFORE_REAUTH:
@@ -118,7 +163,7 @@ class CamHubCoordinator(DataUpdateCoordinator[Any]):
         answered an event with a 500) would otherwise leave entities unavailable until the
         next event.
         """
-        self.update_interval = self.family.update_interval or RETRY_INTERVAL
+        self.update_interval = self._poll_interval or RETRY_INTERVAL
 
 
 def _update_failed(err: CamHubError) -> UpdateFailed:

@@ -1,28 +1,31 @@
-"""Entity descriptions: how a family declares its entities as data.
+"""Entity descriptions: how a family declares its entities as static, typed data.
 
-A family returns a list of these from `Family.entity_descriptions(client, state, options)`;
-the platform is chosen by the description's type. Per-item entities (a stream, a playlist, a
-port) are descriptions built in a loop, with the item id captured in their functions and the
-item's name passed as `translation_placeholders`, e.g.
-translation key `broadcast` with the name `"{name} broadcast"` in strings.json.
+A family declares a tuple of descriptions per item kind (a stream, a playlist, an OAK camera,
+the device itself), once, at import. `FamilyHost.entities(state)` places them on the items
+the state has (`place`): the item's id is passed to every function, so a description never
+captures an item in a closure and mypy checks what each function receives:
+`CamHubSwitchDescription[AxisState, CamStreamerHost]` has
+`value_fn(state: AxisState, item: str)` and `set_fn(host: CamStreamerHost, item: str, on: bool)`.
 
-- `device_id`: the Home Assistant device (a key of `Family.device_infos(state)`).
-- `exists_fn(state)`: whether the entity exists in this state. A description whose
-  `exists_fn` is false is not added; an added entity whose `exists_fn` turns false becomes
-  unavailable (and is removed if the family sets `remove_stale_entities`).
-- `available_fn(state)`: whether an existing entity can be used now (a CamStreamer app that
-  is stopped: its entities stay, unavailable, with the user's names and areas).
-- `value_fn(state)`: the entity's value, read from the coordinator's typed state.
-- `set_fn(client, value)` / `press_fn(client)`: the write. A `ValueError` it raises becomes a
-  translated `ServiceValidationError`, a `CamHubError` a translated `HomeAssistantError`.
+- `exists_fn(state, item)`: whether the entity exists in this state. A placed description
+  whose `exists_fn` is false is not added; an added entity whose `exists_fn` turns false
+  becomes unavailable (and is removed if the host sets `remove_stale_entities`).
+- `available_fn(state, item)`: whether an existing entity can be used now (a CamStreamer app
+  that is stopped: its entities stay, unavailable, with the user's names and areas).
+- `value_fn(state, item)`: the entity's value, read from the coordinator's typed state.
+- `set_fn(host, item, value)` / `press_fn(host, item)`: the write. A `ValueError` it raises
+  becomes a translated `ServiceValidationError`, a `CamHubError` a translated
+  `HomeAssistantError`.
+
+The item's name reaches the entity name through `translation_placeholders` of the placement,
+e.g. translation key `broadcast` with the name `"{name} broadcast"` in strings.json.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorEntityDescription
 from homeassistant.components.button import ButtonEntityDescription
@@ -33,77 +36,130 @@ from homeassistant.components.switch import SwitchEntityDescription
 from homeassistant.components.text import TextEntityDescription
 from homeassistant.helpers.entity import EntityDescription
 
+from .devices import entity_unique_id
+
 StateValue = str | int | float | datetime | None
 
 
-def _always(state: Any) -> bool:
+def _always(state: object, item: str) -> bool:
     return True
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubDescription(EntityDescription):
+class CamHubDescription[StateT](EntityDescription):
     """What every CamHub entity description has."""
 
-    device_id: str
-    exists_fn: Callable[[Any], bool] = _always
-    available_fn: Callable[[Any], bool] = _always
+    exists_fn: Callable[[StateT, str], bool] = _always
+    available_fn: Callable[[StateT, str], bool] = _always
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubSwitchDescription(CamHubDescription, SwitchEntityDescription):
+class CamHubSwitchDescription[StateT, HostT](CamHubDescription[StateT], SwitchEntityDescription):
     """An on/off control."""
 
-    value_fn: Callable[[Any], bool | None]
-    set_fn: Callable[[Any, bool], Awaitable[None]]
+    value_fn: Callable[[StateT, str], bool | None]
+    set_fn: Callable[[HostT, str, bool], Awaitable[None]]
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubNumberDescription(CamHubDescription, NumberEntityDescription):
+class CamHubNumberDescription[StateT, HostT](CamHubDescription[StateT], NumberEntityDescription):
     """A numeric control.
 
     With `restore`, a value the device cannot read back (None) shows the last value set,
     kept across restarts.
     """
 
-    value_fn: Callable[[Any], float | None]
-    set_fn: Callable[[Any, float], Awaitable[None]]
+    value_fn: Callable[[StateT, str], float | None]
+    set_fn: Callable[[HostT, str, float], Awaitable[None]]
     restore: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubSelectDescription(CamHubDescription, SelectEntityDescription):
+class CamHubSelectDescription[StateT, HostT](CamHubDescription[StateT], SelectEntityDescription):
     """A choice among options; `options_fn` for options that come from the device."""
 
-    value_fn: Callable[[Any], str | None]
-    set_fn: Callable[[Any, str], Awaitable[None]]
-    options_fn: Callable[[Any], list[str]] | None = None
+    value_fn: Callable[[StateT, str], str | None]
+    set_fn: Callable[[HostT, str, str], Awaitable[None]]
+    options_fn: Callable[[StateT, str], list[str]] | None = None
     restore: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubButtonDescription(CamHubDescription, ButtonEntityDescription):
+class CamHubButtonDescription[StateT, HostT](CamHubDescription[StateT], ButtonEntityDescription):
     """A one-shot action."""
 
-    press_fn: Callable[[Any], Awaitable[None]]
+    press_fn: Callable[[HostT, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubTextDescription(CamHubDescription, TextEntityDescription):
+class CamHubTextDescription[StateT, HostT](CamHubDescription[StateT], TextEntityDescription):
     """A free-text control (an info ticker's text, ...)."""
 
-    value_fn: Callable[[Any], str | None]
-    set_fn: Callable[[Any, str], Awaitable[None]]
+    value_fn: Callable[[StateT, str], str | None]
+    set_fn: Callable[[HostT, str, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubSensorDescription(CamHubDescription, SensorEntityDescription):
+class CamHubSensorDescription[StateT](CamHubDescription[StateT], SensorEntityDescription):
     """A read-only value."""
 
-    value_fn: Callable[[Any], StateValue]
+    value_fn: Callable[[StateT, str], StateValue]
 
 
 @dataclass(frozen=True, kw_only=True)
-class CamHubBinarySensorDescription(CamHubDescription, BinarySensorEntityDescription):
+class CamHubBinarySensorDescription[StateT](
+    CamHubDescription[StateT], BinarySensorEntityDescription
+):
     """A read-only on/off state."""
 
-    value_fn: Callable[[Any], bool | None]
+    value_fn: Callable[[StateT, str], bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedEntity[StateT]:
+    """A description placed on one item of one device: one entity.
+
+    `key` (unique within the device) is the description's key, prefixed for item entities
+    (`stream_<id>_broadcast`); `item` is what the description's functions receive.
+    """
+
+    description: CamHubDescription[StateT]
+    device_id: str
+    key: str
+    item: str = ""
+    placeholders: Mapping[str, str] | None = None
+
+    @property
+    def unique_id(self) -> str:
+        """The entity's unique id (the one scheme, `devices.entity_unique_id`)."""
+        return entity_unique_id(self.device_id, self.key)
+
+    def exists(self, state: StateT) -> bool:
+        """Whether the entity exists in `state`."""
+        return self.description.exists_fn(state, self.item)
+
+
+def place[StateT](
+    descriptions: Iterable[CamHubDescription[StateT]],
+    device_id: str,
+    *,
+    item: str = "",
+    prefix: str | None = None,
+    suffix: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[PlacedEntity[StateT]]:
+    """Place descriptions on an item; keys are `[<prefix>_]<key>[_<suffix>]`.
+
+    The prefix or suffix (usually the item's id) makes the key unique within the device;
+    which of the two a family uses is fixed by the unique ids its users already have.
+    """
+    return [
+        PlacedEntity(
+            description,
+            device_id,
+            "_".join(part for part in (prefix, description.key, suffix) if part),
+            item,
+            names,
+        )
+        for description in descriptions
+    ]

@@ -9,7 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_MAC
+from .const import CONF_FAMILY, CONF_MAC
 from .data import CamHubConfigEntry
 
 TO_REDACT = {
@@ -50,7 +50,7 @@ async def async_get_config_entry_diagnostics(
     return async_redact_data(
         {
             "entry": entry.as_dict(),
-            "family": runtime.family.key,
+            "family": entry.data.get(CONF_FAMILY),
             "last_update_success": coordinator.last_update_success,
             "update_interval": str(coordinator.update_interval),
             "state": _plain(coordinator.data),

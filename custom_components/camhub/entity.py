@@ -1,18 +1,20 @@
 """Base entities and the dynamic set-up every platform shares.
 
 Entities are added as the family's state offers them, not only at start-up: each coordinator
-update recomputes the descriptions and adds entities for new ones (a stream created on the
-camera, an OAK camera plugged in). An entity whose item is gone turns unavailable; families
-whose items are deleted for good (`remove_stale_entities`) have them removed.
+update places the host's descriptions again and adds entities for new ones (a stream created
+on the camera, an OAK camera plugged in). An entity whose item is gone turns unavailable;
+hosts whose items are deleted for good (`remove_stale_entities`) have them removed.
+
+Each described entity also subscribes to its item and device on the coordinator, so a pushed
+change routed to them (`CamHubCoordinator.async_publish(..., changed=...)`) updates only them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -23,29 +25,16 @@ from .api.errors import CamHubError
 from .const import DOMAIN
 from .coordinator import CamHubCoordinator
 from .data import CamHubConfigEntry
-from .descriptions import CamHubDescription
+from .descriptions import CamHubDescription, PlacedEntity
 from .devices import entity_unique_id, registry_device_info
+from .errors import invalid_value, translated_error
+
+if TYPE_CHECKING:
+    # Types only: the families import the platforms' entity classes (OAK's action).
+    from .families.base import FamilyHost
 
 
-def translated_error(err: CamHubError) -> HomeAssistantError:
-    """A device failure as the user-facing, translated error of an action or request."""
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=err.translation_key,
-        translation_placeholders={"error": str(err)},
-    )
-
-
-def invalid_value(err: ValueError) -> ServiceValidationError:
-    """A value the device would refuse, caught before any request."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="invalid_value",
-        translation_placeholders={"error": str(err)},
-    )
-
-
-class CamHubEntity(CoordinatorEntity[CamHubCoordinator]):
+class CamHubEntity(CoordinatorEntity[CamHubCoordinator[Any]]):
     """An entity of one device of a CamHub entry.
 
     `unique_id` is `<device id>_<key>`: device ids are serials, mxids or UUIDs, stable across
@@ -54,16 +43,17 @@ class CamHubEntity(CoordinatorEntity[CamHubCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: CamHubCoordinator, device_id: str, key: str) -> None:
+    def __init__(self, host: FamilyHost[Any, Any], device_id: str, key: str) -> None:
         """Attach to the device `device_id` of this entry's state."""
-        super().__init__(coordinator)
+        super().__init__(host.coordinator)
+        self.host = host
         self.device_id = device_id
         self._attr_unique_id = entity_unique_id(device_id, key)
-        info = coordinator.family.device_infos(coordinator.data).get(device_id)
+        info = host.device_infos(host.coordinator.data).get(device_id)
         self._attr_device_info = (
             DeviceInfo()
             if info is None
-            else registry_device_info(coordinator.hass, coordinator.config_entry.entry_id, info)
+            else registry_device_info(host.hass, host.entry.entry_id, info)
         )
 
     @property
@@ -73,31 +63,43 @@ class CamHubEntity(CoordinatorEntity[CamHubCoordinator]):
 
 
 class CamHubDescribedEntity(CamHubEntity):
-    """An entity defined by a family's description."""
+    """An entity defined by a family's description, placed on one item."""
 
-    entity_description: CamHubDescription
+    entity_description: CamHubDescription[Any]
 
-    def __init__(self, coordinator: CamHubCoordinator, description: CamHubDescription) -> None:
-        """Bind the description; its functions read the coordinator's state."""
-        super().__init__(coordinator, description.device_id, description.key)
-        self.entity_description = description
+    def __init__(self, host: FamilyHost[Any, Any], placed: PlacedEntity[Any]) -> None:
+        """Bind the placed description; its functions read the coordinator's state."""
+        super().__init__(host, placed.device_id, placed.key)
+        self.entity_description = placed.description
+        self.item = placed.item
+        if placed.placeholders is not None:
+            self._attr_translation_placeholders = placed.placeholders
+
+    async def async_added_to_hass(self) -> None:
+        """Also follow changes routed to this entity's item or device."""
+        await super().async_added_to_hass()
+        for key in {self.item or self.device_id, self.device_id}:
+            self.async_on_remove(self.coordinator.async_subscribe(key, self._routed))
+
+    @callback
+    def _routed(self) -> None:
+        self.async_write_ha_state()
 
     @property
     def state_data(self) -> Any:
-        """The family's typed state."""
+        """The family's typed state (typed in the family's descriptions, erased here)."""
         return self.coordinator.data
-
-    @property
-    def client(self) -> Any:
-        """The family's device client, passed to `set_fn` / `press_fn`."""
-        return self.coordinator.client
 
     @property
     def available(self) -> bool:
         """Also unavailable when the item behind the entity is gone or cannot be used now."""
-        data = self.coordinator.data
+        data, item = self.coordinator.data, self.item
         description = self.entity_description
-        return super().available and description.exists_fn(data) and description.available_fn(data)
+        return (
+            super().available
+            and description.exists_fn(data, item)
+            and description.available_fn(data, item)
+        )
 
     async def _async_write(self, write: Callable[[], Awaitable[None]]) -> None:
         """Run a write with translated errors, then make sure the state follows."""
@@ -110,42 +112,39 @@ class CamHubDescribedEntity(CamHubEntity):
         await self.coordinator.async_after_write()
 
 
-def unique_id(description: CamHubDescription) -> str:
-    """The unique id an entity of this description gets."""
-    return entity_unique_id(description.device_id, description.key)
-
-
 @callback
-def async_setup_dynamic[D: CamHubDescription](
+def async_setup_dynamic[D: CamHubDescription[Any]](
     entry: CamHubConfigEntry,
     description_type: type[D],
-    factory: Callable[[CamHubCoordinator, D], Entity],
+    factory: Callable[[FamilyHost[Any, Any], PlacedEntity[Any]], Entity],
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an entity per description of this type now and whenever new ones appear."""
+    """Add an entity per placed description of this type now and whenever new ones appear."""
     runtime = entry.runtime_data
-    coordinator = runtime.coordinator
+    host = runtime.host
+    coordinator = host.coordinator
     known: set[str] = set()
 
     @callback
     def add_new() -> None:
-        descriptions = [d for d in runtime.descriptions() if isinstance(d, description_type)]
-        present = {unique_id(d) for d in descriptions if d.exists_fn(coordinator.data)}
-        new = [d for d in descriptions if unique_id(d) in present and unique_id(d) not in known]
-        if runtime.family.remove_stale_entities:
-            _remove(coordinator, known - present)
+        data = coordinator.data
+        placed = [p for p in runtime.entities() if isinstance(p.description, description_type)]
+        present = {p.unique_id for p in placed if p.exists(data)}
+        new = [p for p in placed if p.unique_id in present and p.unique_id not in known]
+        if host.remove_stale_entities:
+            _remove(host, known - present)
             known.intersection_update(present)
-        known.update(unique_id(d) for d in new)
+        known.update(p.unique_id for p in new)
         if new:
-            async_add_entities(factory(coordinator, d) for d in new)
+            async_add_entities(factory(host, p) for p in new)
 
     add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
 
 
-def _remove(coordinator: CamHubCoordinator, unique_ids: Iterable[str]) -> None:
-    registry = er.async_get(coordinator.hass)
+def _remove(host: FamilyHost[Any, Any], unique_ids: Iterable[str]) -> None:
+    registry = er.async_get(host.hass)
     for uid in unique_ids:
-        for platform in coordinator.family.platforms:
+        for platform in host.platforms:
             if entity_id := registry.async_get_entity_id(platform, DOMAIN, uid):
                 registry.async_remove(entity_id)

@@ -6,6 +6,8 @@ None) shows the last value set through Home Assistant, kept across restarts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.number import RestoreNumber
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -29,7 +31,7 @@ async def async_setup_entry(
 class CamHubNumber(CamHubDescribedEntity, RestoreNumber):
     """A number whose value, range and write come from its description."""
 
-    entity_description: CamHubNumberDescription
+    entity_description: CamHubNumberDescription[Any, Any]
     _last_set: float | None = None
 
     async def async_added_to_hass(self) -> None:
@@ -41,13 +43,13 @@ class CamHubNumber(CamHubDescribedEntity, RestoreNumber):
     @property
     def native_value(self) -> float | None:
         """From the state; the last value set where the device cannot say."""
-        value = self.entity_description.value_fn(self.state_data)
+        value = self.entity_description.value_fn(self.state_data, self.item)
         if value is None and self.entity_description.restore:
             return self._last_set
         return value
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the value (Home Assistant has already checked min/max)."""
-        await self._async_write(lambda: self.entity_description.set_fn(self.client, value))
+        await self._async_write(lambda: self.entity_description.set_fn(self.host, self.item, value))
         self._last_set = value
         self.async_write_ha_state()

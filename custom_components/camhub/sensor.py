@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -25,9 +27,9 @@ async def async_setup_entry(
 class CamHubSensor(CamHubDescribedEntity, SensorEntity):
     """A sensor whose value comes from its description."""
 
-    entity_description: CamHubSensorDescription
+    entity_description: CamHubSensorDescription[Any]
 
     @property
     def native_value(self) -> StateValue:
         """From the coordinator's state."""
-        return self.entity_description.value_fn(self.state_data)
+        return self.entity_description.value_fn(self.state_data, self.item)

@@ -27,17 +27,17 @@ async def async_setup_entry(
 class CamHubSwitch(CamHubDescribedEntity, SwitchEntity):
     """A switch whose state and write come from its description."""
 
-    entity_description: CamHubSwitchDescription
+    entity_description: CamHubSwitchDescription[Any, Any]
 
     @property
     def is_on(self) -> bool | None:
         """From the coordinator's state."""
-        return self.entity_description.value_fn(self.state_data)
+        return self.entity_description.value_fn(self.state_data, self.item)
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Write on."""
-        await self._async_write(lambda: self.entity_description.set_fn(self.client, True))
+        await self._async_write(lambda: self.entity_description.set_fn(self.host, self.item, True))
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Write off."""
-        await self._async_write(lambda: self.entity_description.set_fn(self.client, False))
+        await self._async_write(lambda: self.entity_description.set_fn(self.host, self.item, False))

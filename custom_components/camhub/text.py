@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.text import TextEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -25,13 +27,13 @@ async def async_setup_entry(
 class CamHubText(CamHubDescribedEntity, TextEntity):
     """A text entity whose value and write come from its description."""
 
-    entity_description: CamHubTextDescription
+    entity_description: CamHubTextDescription[Any, Any]
 
     @property
     def native_value(self) -> str | None:
         """From the coordinator's state."""
-        return self.entity_description.value_fn(self.state_data)
+        return self.entity_description.value_fn(self.state_data, self.item)
 
     async def async_set_value(self, value: str) -> None:
         """Write the text."""
-        await self._async_write(lambda: self.entity_description.set_fn(self.client, value))
+        await self._async_write(lambda: self.entity_description.set_fn(self.host, self.item, value))

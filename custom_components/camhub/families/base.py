@@ -1,10 +1,13 @@
-"""The contract every device family implements.
+"""The contract every device family implements: a stateless flow and a host per entry.
 
-A family says how to recognise a host (`probe`, no credentials), how to build and verify its
-client, how its state is fetched and how often (or that it is pushed), which Home Assistant
-devices and video sources it has, and what its options are. The platforms (`camera.py`, ...)
-and the config flow are generic and only ever talk to this interface, so adding a family is a
-new module here plus a client in `api/`, never a new entity class.
+`FamilyFlow` is what the config flow needs before an entry exists: how to recognise a host
+(`probe`, no credentials), how to build and verify a client, and the extra steps some families
+ask for. It is a stateless singleton registered in `families.FAMILIES`.
+
+`FamilyHost` is created once per loaded entry (reolink's `ReolinkHost`, unifiprotect's
+`ProtectData`): it owns the client, the typed coordinator and every long-running task, and
+says which devices, video sources and entities the current state has. Entities, actions and
+the options flow talk to the host; nothing else keeps per-entry state.
 """
 
 from __future__ import annotations
@@ -25,16 +28,18 @@ from homeassistant.const import (
     CONF_USERNAME,
     Platform,
 )
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 from yarl import URL
 
 from ..api.transport import build_url
+from ..coordinator import CamHubCoordinator
 from ..devices import CamHubDeviceInfo, entity_unique_id
 from ..streaming import FrameSource
 
 if TYPE_CHECKING:
-    from ..coordinator import CamHubCoordinator
-    from ..descriptions import CamHubDescription
+    from ..data import CamHubConfigEntry
+    from ..descriptions import PlacedEntity
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +94,76 @@ USERNAME_PASSWORD = probatio.Schema(
 )
 
 
-class Family[ClientT, StateT](ABC):
-    """One device family. Subclasses are stateless singletons registered in `FAMILIES`."""
+class FamilyHost[ClientT, StateT](ABC):
+    """Everything one loaded entry owns: client, typed coordinator, tasks and entity model.
+
+    Subclasses set the class attributes and implement `fetch_state`, `device_infos` and
+    `video_sources`; families with an event channel start it in `async_start`.
+    """
+
+    platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
+    update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
+    """Poll interval while no event channel pushes the state."""
+    remove_stale_entities: ClassVar[bool] = False
+    """True where an item that leaves the state is deleted for good (a CamStreamer stream),
+    so its entities are removed (and, at setup, devices the state no longer has); False where
+    it may come back (an unplugged camera)."""
+
+    def __init__(self, hass: HomeAssistant, entry: CamHubConfigEntry, client: ClientT) -> None:
+        """Bind the entry's client; the coordinator is created here, fetched by setup."""
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.coordinator: CamHubCoordinator[StateT] = CamHubCoordinator(
+            hass, entry, self.fetch_state, self.update_interval, self.device_infos
+        )
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The entry's options (an options change reloads the entry)."""
+        return self.entry.options
+
+    @property
+    def state(self) -> StateT:
+        """The current state (set by the first refresh, before anything else runs)."""
+        return self.coordinator.data
+
+    @abstractmethod
+    async def fetch_state(self) -> StateT:
+        """Everything the entities show, in one typed object."""
+
+    @abstractmethod
+    def device_infos(self, state: StateT) -> Mapping[str, CamHubDeviceInfo]:
+        """Home Assistant devices by device id (the id entities refer to)."""
+
+    @abstractmethod
+    def video_sources(self, state: StateT) -> list[VideoSource]:
+        """The camera entities this state offers, with the options applied."""
+
+    def entities(self, state: StateT) -> list[PlacedEntity[StateT]]:
+        """Every non-camera entity of this state: static descriptions placed on items."""
+        return []
+
+    async def async_start(self) -> None:  # noqa: B027 - most hosts have nothing to start
+        """Start event channels and timers, after the first state has been read."""
+
+    def start_task(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        """A long-running task that ends when the entry unloads."""
+        self.entry.async_create_background_task(
+            self.hass, coro, f"camhub {name} {self.entry.title}"
+        )
+
+    def options_schema(self) -> probatio.Schema:
+        """The family's own options (the shared ones are added by the flow)."""
+        return probatio.Schema({})
+
+    async def async_validate_options(self, user_input: Mapping[str, Any]) -> dict[str, str]:
+        """Check options against the device before they are saved: errors by field key."""
+        return {}
+
+
+class FamilyFlow[ClientT](ABC):
+    """How the config flow finds, checks and sets up one device family (stateless)."""
 
     key: ClassVar[str]
     """Stored in the config entry (`family`); never change it."""
@@ -100,9 +173,6 @@ class Family[ClientT, StateT](ABC):
     """Probe HTTPS first when the user gives neither a port nor HTTPS (servers on 443 only)."""
     credentials_schema: ClassVar[probatio.Schema] = USERNAME_PASSWORD
     """What the credentials and reauth steps ask for (field names are stored in the entry)."""
-    platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
-    update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
-    """Poll interval; None for a family whose state is pushed by an event channel."""
 
     def default_port(self, ssl: bool) -> int:
         """The port used when the user leaves it empty."""
@@ -120,7 +190,7 @@ class Family[ClientT, StateT](ABC):
     def create_client(self, session: aiohttp.ClientSession, data: Mapping[str, Any]) -> ClientT:
         """Build the client from a config entry's data (url parts and credentials).
 
-        A loaded entry's options are merged in too (data wins), for families whose state
+        A loaded entry's options are merged in too (data wins), for families whose client
         depends on a choice the user made (AIPIX: which cameras).
         """
 
@@ -129,49 +199,10 @@ class Family[ClientT, StateT](ABC):
         """Check the credentials with a request that needs them, and return the identity."""
 
     @abstractmethod
-    async def fetch_state(self, client: ClientT) -> StateT:
-        """Everything the entities show, in one typed object."""
-
-    @abstractmethod
-    def device_infos(self, state: StateT) -> dict[str, CamHubDeviceInfo]:
-        """Home Assistant devices by device id (the id entities refer to)."""
-
-    @abstractmethod
-    def video_sources(
-        self, client: ClientT, state: StateT, options: Mapping[str, Any]
-    ) -> list[VideoSource]:
-        """The camera entities this state offers, with the options applied."""
-
-    remove_stale_entities: ClassVar[bool] = False
-    """True where an item that leaves the state is deleted for good (a CamStreamer stream),
-    so its entities are removed (and, at setup, devices the state no longer has); False where
-    it may come back (an unplugged camera)."""
-
-    def entity_descriptions(
-        self, client: ClientT, state: StateT, options: Mapping[str, Any]
-    ) -> list[CamHubDescription]:
-        """Every non-camera entity, as descriptions (see `descriptions.py`)."""
-        return []
-
-    def push_tasks(
-        self, client: ClientT, coordinator: CamHubCoordinator
-    ) -> list[Coroutine[Any, Any, None]]:
-        """Long-running coroutines that push state (event channels), run per loaded entry.
-
-        Each calls `coordinator.async_set_updated_data(...)` on events and
-        `coordinator.async_set_push_connected(...)` as its channel comes and goes.
-        """
-        return []
-
-    def options_schema(self, state: StateT, options: Mapping[str, Any]) -> probatio.Schema:
-        """The family's own options (the shared ones are added by the flow)."""
-        return probatio.Schema({})
-
-    async def async_validate_options(
-        self, client: ClientT, state: StateT, user_input: Mapping[str, Any]
-    ) -> dict[str, str]:
-        """Check options against the device before they are saved: errors by field key."""
-        return {}
+    def create_host(
+        self, hass: HomeAssistant, entry: CamHubConfigEntry, client: ClientT
+    ) -> FamilyHost[ClientT, Any]:
+        """The per-entry host (its class is the family's `host.py`)."""
 
     async def async_local_devices(self, client: ClientT) -> list[str] | None:
         """Devices of this family visible from the Home Assistant host, one line each.
@@ -198,7 +229,7 @@ class Family[ClientT, StateT](ABC):
         return dict(user_input), {}
 
 
-def entry_url(family: Family[Any, Any], data: Mapping[str, Any]) -> URL:
+def entry_url(family: FamilyFlow[Any], data: Mapping[str, Any]) -> URL:
     """The base URL of an entry's device from its host, port and ssl settings."""
     ssl = bool(data.get(CONF_SSL, False))
     port = data.get(CONF_PORT) or family.default_port(ssl)

@@ -12,10 +12,10 @@ reconnects, and as polling while a channel is down). Each app with an event chan
 Writes that the apps do not announce by an event (overlays on/off, master audio, ticker
 text) update the state themselves once the camera accepted them.
 
-The package's modules, one concern each: `host` (the per-entry `CamStreamerDevice`, fetching
-of the state, event-channel supervision), `entities` (entity descriptions), `actions` (the
-action schemas and handlers), `discovery` (cameras CamScripter lists on the LAN), `repairs`
-(issues for apps that need fixing), `family` (the `Family` subclass) and `const`.
+The package's modules, one concern each: `flow` (recognising a camera), `host` (the per-entry
+`CamStreamerHost`), `fetch` (reading the state), `channels` (event-channel supervision),
+`entities` (entity descriptions), `actions` (the action schemas and handlers), `discovery`
+(cameras CamScripter lists on the LAN), `repairs` (issues for apps that need fixing), `const`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from .actions import (
     SET_STREAM_FIELDS,
     SET_STREAM_SCHEMA,
     UPDATE_OVERLAY_TEXT_SCHEMA,
-    _device_call,
     async_queue_playlist,
     async_set_stream,
     async_update_overlay_text,
 )
+from .channels import slow_update, stats_shown
 from .const import (
     APP_TITLES,
     ATTR_CONFIG_ENTRY,
@@ -40,16 +40,27 @@ from .const import (
     SERVICE_SET_STREAM,
     SERVICE_UPDATE_OVERLAY_TEXT,
 )
-from .discovery import _discover_cameras, _discovery_data
-from .entities import _audio_choice, _audio_value, _trigger_kind, service_name
-from .family import CamStreamerFamily, _mac
-from .host import CamStreamerDevice, _slow_update, _stats_shown, fetch_axis_state
+from .discovery import _discovery_data, discover_cameras
+from .entities import (
+    _audio_choice,
+    _audio_value,
+    _trigger_kind,
+    camera_entities,
+    mac_of,
+    service_name,
+)
+from .fetch import fetch_axis_state
+from .flow import CamStreamerFlow
+from .host import CamStreamerHost
+
+FLOW = CamStreamerFlow()
 
 __all__ = [
     "ACTIONS",
     "APP_TITLES",
     "ATTR_CONFIG_ENTRY",
     "DEFAULT_MJPEG_FPS",
+    "FLOW",
     "MJPEG_FPS_MAX",
     "QUEUE_PLAYLIST_SCHEMA",
     "SERVICE_QUEUE_PLAYLIST",
@@ -59,20 +70,20 @@ __all__ = [
     "SET_STREAM_SCHEMA",
     "UPDATE_OVERLAY_TEXT_SCHEMA",
     "AxisCamStreamerClient",
-    "CamStreamerDevice",
-    "CamStreamerFamily",
+    "CamStreamerFlow",
+    "CamStreamerHost",
     "_audio_choice",
     "_audio_value",
-    "_device_call",
-    "_discover_cameras",
     "_discovery_data",
-    "_mac",
-    "_slow_update",
-    "_stats_shown",
     "_trigger_kind",
     "async_queue_playlist",
     "async_set_stream",
     "async_update_overlay_text",
+    "camera_entities",
+    "discover_cameras",
     "fetch_axis_state",
+    "mac_of",
     "service_name",
+    "slow_update",
+    "stats_shown",
 ]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Final
 
 import probatio
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
+from ...actions import Action, entry_host
 from ...api.camstreamer import (
     URL_SCHEMES,
     App,
@@ -19,9 +17,7 @@ from ...api.camstreamer import (
     custom_graphics_params,
     validate_stream_params,
 )
-from ...api.errors import CamHubError
-from ...const import DOMAIN
-from ...entity import invalid_value, translated_error
+from ...errors import device_call, invalid_value, validation_error
 from .const import (
     APP_TITLES,
     ATTR_CONFIG_ENTRY,
@@ -30,8 +26,7 @@ from .const import (
     SERVICE_UPDATE_OVERLAY_TEXT,
 )
 from .entities import _playlist_by_name
-from .family import CamStreamerFamily
-from .host import CamStreamerDevice
+from .host import CamStreamerHost
 
 QUEUE_PLAYLIST_SCHEMA = probatio.Schema(
     {
@@ -86,57 +81,35 @@ SET_STREAM_SCHEMA = probatio.Schema(
 )
 
 
-def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )
-
-
-def _target(
-    hass: HomeAssistant, call: ServiceCall, app: App
-) -> tuple[Any, CamStreamerDevice, AxisState]:
+def _target(hass: HomeAssistant, call: ServiceCall, app: App) -> tuple[CamStreamerHost, AxisState]:
     """The loaded CamStreamer entry an action targets, with `app` usable on it."""
-    entry = hass.config_entries.async_get_entry(call.data[ATTR_CONFIG_ENTRY])
-    if entry is None or entry.domain != DOMAIN or entry.data.get("family") != CamStreamerFamily.key:
-        raise _validation_error("not_camstreamer_entry", entry_id=call.data[ATTR_CONFIG_ENTRY])
-    # The entry's state, not the presence of runtime_data: an unloaded entry keeps its
-    # runtime_data, and its event channels and session are gone.
-    if entry.state is not ConfigEntryState.LOADED:
-        raise _validation_error("entry_not_loaded", entry_id=entry.entry_id)
-    runtime = entry.runtime_data
-    client = runtime.client
-    if not isinstance(client, CamStreamerDevice) or client.state is None:
-        raise _validation_error("entry_not_loaded", entry_id=entry.entry_id)
-    if not client.state.usable(app):
-        raise _validation_error("app_unavailable", app=APP_TITLES[app], camera=entry.title)
-    return runtime, client, client.state
-
-
-async def _device_call(write: Coroutine[Any, Any, None]) -> None:
-    try:
-        await write
-    except ValueError as err:
-        raise invalid_value(err) from err
-    except CamHubError as err:
-        raise translated_error(err) from err
+    host = entry_host(
+        hass, call.data[ATTR_CONFIG_ENTRY], "camstreamer", CamStreamerHost, "not_camstreamer_entry"
+    )
+    state = host.live
+    if state is None:
+        raise validation_error("entry_not_loaded", entry_id=host.entry.entry_id)
+    if not state.usable(app):
+        raise validation_error("app_unavailable", app=APP_TITLES[app], camera=host.entry.title)
+    return host, state
 
 
 async def async_queue_playlist(call: ServiceCall) -> None:
     """camhub.queue_playlist: push a playlist to CamSwitcher's queue, or play it now."""
-    _runtime, client, state = _target(call.hass, call, "camswitcher")
+    client, state = _target(call.hass, call, "camswitcher")
     assert state.switcher is not None
     pid = _playlist_by_name(state.switcher, call.data["playlist"])
     if pid is None:
-        raise _validation_error("unknown_playlist", playlist=call.data["playlist"])
+        raise validation_error("unknown_playlist", playlist=call.data["playlist"])
     if call.data["play_now"]:
-        await _device_call(client.api.playlist_switch(pid))
+        await device_call(client.api.playlist_switch(pid))
     else:
-        await _device_call(client.api.queue_push(pid))
+        await device_call(client.api.queue_push(pid))
 
 
 async def async_update_overlay_text(call: ServiceCall) -> None:
     """camhub.update_overlay_text: texts, colours and variants of a Custom Graphics service."""
-    _runtime, client, state = _target(call.hass, call, "camoverlay")
+    client, state = _target(call.hass, call, "camoverlay")
     assert state.overlay is not None
     wanted = str(call.data["service"])
     service = next(
@@ -148,22 +121,22 @@ async def async_update_overlay_text(call: ServiceCall) -> None:
         None,
     )
     if service is None:
-        raise _validation_error("unknown_overlay_service", service=wanted)
+        raise validation_error("unknown_overlay_service", service=wanted)
     try:
         params = custom_graphics_params(
             service.id, call.data["fields"], call.data["colors"], call.data["indexes"]
         )
     except ValueError as err:
         raise invalid_value(err) from err
-    await _device_call(client.api.update_custom_graphics(params))
+    await device_call(client.api.update_custom_graphics(params))
 
 
 async def async_set_stream(call: ServiceCall) -> None:
     """camhub.set_stream: create (id `api...`) or modify a CamStreamer stream."""
-    runtime, client, state = _target(call.hass, call, "camstreamer")
+    client, state = _target(call.hass, call, "camstreamer")
     stream_id = call.data["stream_id"].strip()
     if stream_id not in (state.streams or {}) and not stream_id.startswith("api"):
-        raise _validation_error("new_stream_id", stream_id=stream_id)
+        raise validation_error("new_stream_id", stream_id=stream_id)
     raw: dict[str, Any] = {
         wire: call.data[field] for field, wire in SET_STREAM_FIELDS.items() if field in call.data
     }
@@ -176,16 +149,18 @@ async def async_set_stream(call: ServiceCall) -> None:
     except ValueError as err:
         raise invalid_value(err) from err
     if not params:
-        raise _validation_error("nothing_to_set")
-    await _device_call(client.api.set_stream(stream_id, params))
-    await runtime.coordinator.async_request_refresh()
+        raise validation_error("nothing_to_set")
+    await device_call(client.api.set_stream(stream_id, params))
+    await client.coordinator.async_request_refresh()
 
 
-ACTIONS: tuple[
-    tuple[str, Callable[[ServiceCall], Coroutine[Any, Any, None]], probatio.Schema], ...
-] = (
-    (SERVICE_QUEUE_PLAYLIST, async_queue_playlist, QUEUE_PLAYLIST_SCHEMA),
-    (SERVICE_UPDATE_OVERLAY_TEXT, async_update_overlay_text, UPDATE_OVERLAY_TEXT_SCHEMA),
-    (SERVICE_SET_STREAM, async_set_stream, SET_STREAM_SCHEMA),
+ACTIONS: Final = (
+    Action(name=SERVICE_QUEUE_PLAYLIST, schema=QUEUE_PLAYLIST_SCHEMA, handler=async_queue_playlist),
+    Action(
+        name=SERVICE_UPDATE_OVERLAY_TEXT,
+        schema=UPDATE_OVERLAY_TEXT_SCHEMA,
+        handler=async_update_overlay_text,
+    ),
+    Action(name=SERVICE_SET_STREAM, schema=SET_STREAM_SCHEMA, handler=async_set_stream),
 )
 """The family's actions, registered by `services.async_setup_services`."""

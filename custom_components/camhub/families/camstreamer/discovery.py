@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -13,14 +13,16 @@ from homeassistant.helpers import discovery_flow
 from ...api.camstreamer import App, NetworkCamera
 from ...api.errors import CamHubError
 from ...const import DOMAIN
-from .host import CamStreamerDevice
+
+if TYPE_CHECKING:
+    from .host import CamStreamerHost
 
 _LOGGER = logging.getLogger(__name__)
 
 
-async def _discover_cameras(hass: HomeAssistant, client: CamStreamerDevice) -> None:
+async def discover_cameras(hass: HomeAssistant, client: CamStreamerHost) -> None:
     """Offer every camera CamScripter/CamOverlay found that is not configured yet."""
-    state = client.state
+    state = client.live
     candidates: tuple[App, ...] = ("camscripter", "camoverlay")
     app = next((a for a in candidates if state is not None and state.usable(a)), None)
     if app is None:

@@ -1,10 +1,14 @@
-"""Entity descriptions per stream, CamSwitcher, CamOverlay service and I/O port."""
+"""Entity descriptions per stream, CamSwitcher, CamOverlay service and I/O port.
+
+Static tuples, one per item kind; `camera_entities` places them on the items a state has.
+Items: a stream id, a CamSwitcher source id, an overlay service id, an I/O port number (as
+text); CamSwitcher's and CamOverlay's own controls sit on the camera without an item.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
@@ -15,8 +19,9 @@ from ...api.camstreamer import (
     App,
     AxisState,
     MasterAudio,
-    OverlayState,
+    OverlayService,
     Stream,
+    StreamStats,
     SwitcherState,
 )
 from ...descriptions import (
@@ -27,117 +32,105 @@ from ...descriptions import (
     CamHubSensorDescription,
     CamHubSwitchDescription,
     CamHubTextDescription,
+    PlacedEntity,
+    StateValue,
+    place,
 )
 from .const import AUDIO_NONE, AUDIO_SILENCE, CLIP_PREFIX, SERVICE_TYPES, STREAM_PREFIX
-from .host import CamStreamerDevice
+
+if TYPE_CHECKING:
+    from .host import CamStreamerHost
+
+type Description = CamHubDescription[AxisState]
+
+
+def mac_of(serial: str) -> str | None:
+    """An Axis serial is the camera's MAC address."""
+    s = serial.upper()
+    if len(s) != 12 or any(c not in "0123456789ABCDEF" for c in s):
+        return None
+    return ":".join(s[i : i + 2] for i in range(0, 12, 2)).lower()
+
+
+# --- streams ----------------------------------------------------------------------------------
 
 
 def _stream(state: AxisState, sid: str) -> Stream | None:
     return (state.streams or {}).get(sid)
 
 
-def _stream_descriptions(serial: str, stream: Stream) -> list[CamHubDescription]:
-    sid = stream.id
-    names = {"name": stream.name}
-
-    def exists(state: AxisState) -> bool:
-        return _stream(state, sid) is not None
-
-    def attr(name: str) -> Callable[[AxisState], Any]:
-        return lambda state: getattr(_stream(state, sid), name, None)
-
-    def stat(name: str) -> Callable[[AxisState], Any]:
-        def value(state: AxisState) -> Any:
-            s = _stream(state, sid)
-            return getattr(s.stats, name, None) if s is not None and s.stats else None
-
-        return value
-
-    async def set_enabled(client: CamStreamerDevice, on: bool) -> None:
-        await client.api.set_stream_flag(sid, "enabled", on)
-
-    async def set_active(client: CamStreamerDevice, on: bool) -> None:
-        await client.api.set_stream_flag(sid, "active", on)
-
-    return [
-        CamHubSwitchDescription(
-            key=f"stream_{sid}_broadcast",
-            device_id=serial,
-            translation_key="broadcast",
-            translation_placeholders=names,
-            exists_fn=exists,
-            value_fn=attr("enabled"),
-            set_fn=set_enabled,
-        ),
-        CamHubSwitchDescription(
-            key=f"stream_{sid}_active",
-            device_id=serial,
-            translation_key="stream_active",
-            translation_placeholders=names,
-            entity_category=EntityCategory.CONFIG,
-            exists_fn=exists,
-            value_fn=attr("active"),
-            set_fn=set_active,
-        ),
-        CamHubBinarySensorDescription(
-            key=f"stream_{sid}_streaming",
-            device_id=serial,
-            translation_key="streaming",
-            translation_placeholders=names,
-            device_class=BinarySensorDeviceClass.RUNNING,
-            exists_fn=exists,
-            value_fn=attr("is_streaming"),
-        ),
-        CamHubSensorDescription(
-            key=f"stream_{sid}_bytes_sent",
-            device_id=serial,
-            translation_key="bytes_sent",
-            translation_placeholders=names,
-            device_class=SensorDeviceClass.DATA_SIZE,
-            native_unit_of_measurement=UnitOfInformation.BYTES,
-            suggested_unit_of_measurement=UnitOfInformation.MEGABYTES,
-            state_class=SensorStateClass.TOTAL_INCREASING,
-            entity_category=EntityCategory.DIAGNOSTIC,
-            entity_registry_enabled_default=False,
-            exists_fn=exists,
-            value_fn=stat("bytes_sent"),
-        ),
-        CamHubSensorDescription(
-            key=f"stream_{sid}_start_count",
-            device_id=serial,
-            translation_key="start_count",
-            translation_placeholders=names,
-            state_class=SensorStateClass.TOTAL_INCREASING,
-            entity_category=EntityCategory.DIAGNOSTIC,
-            entity_registry_enabled_default=False,
-            exists_fn=exists,
-            value_fn=stat("start_count"),
-        ),
-        CamHubSensorDescription(
-            key=f"stream_{sid}_trigger",
-            device_id=serial,
-            translation_key="automation",
-            translation_placeholders=names,
-            device_class=SensorDeviceClass.ENUM,
-            options=[*TRIGGERS, "input"],
-            entity_category=EntityCategory.DIAGNOSTIC,
-            exists_fn=exists,
-            value_fn=lambda state: _trigger_kind(_stream(state, sid)),
-        ),
-    ]
+def _has_stream(state: AxisState, sid: str) -> bool:
+    return _stream(state, sid) is not None
 
 
-def _while_usable(app: App, found: list[CamHubDescription]) -> list[CamHubDescription]:
-    """Tie descriptions to their app: stopped or unlicensed means unavailable, not removed.
+def _stats(state: AxisState, sid: str) -> StreamStats | None:
+    stream = _stream(state, sid)
+    return stream.stats if stream is not None else None
 
-    The user's names, areas and automations stay; a repair issue says what to fix. Only an
-    app that is uninstalled loses its entities.
-    """
 
-    def usable(state: AxisState) -> bool:
-        return state.usable(app)
+def _bytes_sent(state: AxisState, sid: str) -> StateValue:
+    return stats.bytes_sent if (stats := _stats(state, sid)) else None
 
-    return [replace(description, available_fn=usable) for description in found]
+
+def _start_count(state: AxisState, sid: str) -> StateValue:
+    return stats.start_count if (stats := _stats(state, sid)) else None
+
+
+STREAM_ENTITIES: Final[tuple[Description, ...]] = (
+    CamHubSwitchDescription[AxisState, "CamStreamerHost"](
+        key="broadcast",
+        translation_key="broadcast",
+        exists_fn=_has_stream,
+        value_fn=lambda s, sid: (st := _stream(s, sid)) is not None and st.enabled,
+        set_fn=lambda host, sid, on: host.api.set_stream_flag(sid, "enabled", on),
+    ),
+    CamHubSwitchDescription[AxisState, "CamStreamerHost"](
+        key="active",
+        translation_key="stream_active",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=_has_stream,
+        value_fn=lambda s, sid: (st := _stream(s, sid)) is not None and st.active,
+        set_fn=lambda host, sid, on: host.api.set_stream_flag(sid, "active", on),
+    ),
+    CamHubBinarySensorDescription[AxisState](
+        key="streaming",
+        translation_key="streaming",
+        device_class=BinarySensorDeviceClass.RUNNING,
+        exists_fn=_has_stream,
+        value_fn=lambda s, sid: st.is_streaming if (st := _stream(s, sid)) else None,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="bytes_sent",
+        translation_key="bytes_sent",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.MEGABYTES,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=_has_stream,
+        value_fn=_bytes_sent,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="start_count",
+        translation_key="start_count",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=_has_stream,
+        value_fn=_start_count,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="trigger",
+        translation_key="automation",
+        device_class=SensorDeviceClass.ENUM,
+        options=[*TRIGGERS, "input"],
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_has_stream,
+        value_fn=lambda s, sid: _trigger_kind(_stream(s, sid)),
+    ),
+)
+"""Per CamStreamer stream (the item is the stream id; keys `stream_<id>_<key>`)."""
 
 
 def _trigger_kind(stream: Stream | None) -> str | None:
@@ -196,98 +189,86 @@ def _audio_choice(switcher: SwitcherState, option: str) -> MasterAudio:
     raise ValueError(f"unknown master audio {option!r}")
 
 
-def _switcher_descriptions(serial: str, switcher: SwitcherState) -> list[CamHubDescription]:
-    def has_switcher(state: AxisState) -> bool:
-        return state.switcher is not None
-
-    def playlist_value(state: AxisState) -> str | None:
-        sw = state.switcher
-        playlist = sw.playlists.get(sw.current_playlist or "") if sw else None
-        return playlist.nice_name if playlist else None
-
-    async def select_playlist(client: CamStreamerDevice, option: str) -> None:
-        sw = client.state.switcher if client.state else None
-        pid = _playlist_by_name(sw, option) if sw else None
-        if pid is None:
-            raise ValueError(f"unknown playlist {option!r}")
-        await client.api.playlist_switch(pid)
-
-    async def select_audio(client: CamStreamerDevice, option: str) -> None:
-        sw = client.state.switcher if client.state else None
-        if sw is None:
-            raise ValueError("CamSwitcher is not available")
-        audio = _audio_choice(sw, option)
-        await client.api.set_master_audio(audio)
-        client.update(
-            lambda s: replace(s, switcher=replace(s.switcher, master_audio=audio))
-            if s.switcher
-            else s
-        )
-
-    async def play_next(client: CamStreamerDevice) -> None:
-        await client.api.queue_play_next()
-
-    async def clear_queue(client: CamStreamerDevice) -> None:
-        await client.api.queue_clear()
-
-    found: list[CamHubDescription] = [
-        CamHubSelectDescription(
-            key="camswitcher_playlist",
-            device_id=serial,
-            translation_key="playlist",
-            exists_fn=has_switcher,
-            options_fn=lambda s: [p.nice_name for p in s.switcher.playlists.values()]
-            if s.switcher
-            else [],
-            value_fn=playlist_value,
-            set_fn=select_playlist,
-        ),
-        CamHubSelectDescription(
-            key="camswitcher_master_audio",
-            device_id=serial,
-            translation_key="master_audio",
-            entity_category=EntityCategory.CONFIG,
-            exists_fn=has_switcher,
-            options_fn=lambda s: _audio_options(s.switcher) if s.switcher else [],
-            value_fn=lambda s: _audio_value(s.switcher) if s.switcher else None,
-            set_fn=select_audio,
-        ),
-        CamHubButtonDescription(
-            key="camswitcher_play_next",
-            device_id=serial,
-            translation_key="play_next",
-            exists_fn=has_switcher,
-            press_fn=play_next,
-        ),
-        CamHubButtonDescription(
-            key="camswitcher_clear_queue",
-            device_id=serial,
-            translation_key="clear_queue",
-            exists_fn=has_switcher,
-            press_fn=clear_queue,
-        ),
-    ]
-    for source in switcher.available:
-        playlist = switcher.playlists.get(source)
-        found.append(
-            _source_description(serial, source, playlist.nice_name if playlist else source)
-        )
-    return found
+# --- CamSwitcher ------------------------------------------------------------------------------
 
 
-def _source_description(serial: str, source: str, name: str) -> CamHubDescription:
-    def available(state: AxisState) -> bool | None:
-        return state.switcher.available.get(source) if state.switcher else None
+def _has_switcher(state: AxisState, _: str) -> bool:
+    return state.switcher is not None
 
-    return CamHubBinarySensorDescription(
-        key=f"camswitcher_source_{source}",
-        device_id=serial,
-        translation_key="source_available",
-        translation_placeholders={"name": name},
-        device_class=BinarySensorDeviceClass.CONNECTIVITY,
-        exists_fn=lambda s: s.switcher is not None and source in s.switcher.available,
-        value_fn=available,
+
+def _playlist_value(state: AxisState, _: str) -> str | None:
+    sw = state.switcher
+    playlist = sw.playlists.get(sw.current_playlist or "") if sw else None
+    return playlist.nice_name if playlist else None
+
+
+async def _select_playlist(host: CamStreamerHost, _: str, option: str) -> None:
+    sw = host.live.switcher if host.live else None
+    pid = _playlist_by_name(sw, option) if sw else None
+    if pid is None:
+        raise ValueError(f"unknown playlist {option!r}")
+    await host.api.playlist_switch(pid)
+
+
+async def _select_audio(host: CamStreamerHost, _: str, option: str) -> None:
+    sw = host.live.switcher if host.live else None
+    if sw is None:
+        raise ValueError("CamSwitcher is not available")
+    audio = _audio_choice(sw, option)
+    await host.api.set_master_audio(audio)
+    host.update(
+        lambda s: replace(s, switcher=replace(s.switcher, master_audio=audio)) if s.switcher else s
     )
+
+
+SWITCHER_ENTITIES: Final[tuple[Description, ...]] = (
+    CamHubSelectDescription[AxisState, "CamStreamerHost"](
+        key="camswitcher_playlist",
+        translation_key="playlist",
+        exists_fn=_has_switcher,
+        options_fn=lambda s, _: (
+            [p.nice_name for p in s.switcher.playlists.values()] if s.switcher else []
+        ),
+        value_fn=_playlist_value,
+        set_fn=_select_playlist,
+    ),
+    CamHubSelectDescription[AxisState, "CamStreamerHost"](
+        key="camswitcher_master_audio",
+        translation_key="master_audio",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=_has_switcher,
+        options_fn=lambda s, _: _audio_options(s.switcher) if s.switcher else [],
+        value_fn=lambda s, _: _audio_value(s.switcher) if s.switcher else None,
+        set_fn=_select_audio,
+    ),
+    CamHubButtonDescription[AxisState, "CamStreamerHost"](
+        key="camswitcher_play_next",
+        translation_key="play_next",
+        exists_fn=_has_switcher,
+        press_fn=lambda host, _: host.api.queue_play_next(),
+    ),
+    CamHubButtonDescription[AxisState, "CamStreamerHost"](
+        key="camswitcher_clear_queue",
+        translation_key="clear_queue",
+        exists_fn=_has_switcher,
+        press_fn=lambda host, _: host.api.queue_clear(),
+    ),
+)
+"""CamSwitcher's own controls, on the camera."""
+
+SOURCE_ENTITIES: Final[tuple[Description, ...]] = (
+    CamHubBinarySensorDescription[AxisState](
+        key="camswitcher_source",
+        translation_key="source_available",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        exists_fn=lambda s, src: s.switcher is not None and src in s.switcher.available,
+        value_fn=lambda s, src: s.switcher.available.get(src) if s.switcher else None,
+    ),
+)
+"""Per CamSwitcher source (key `camswitcher_source_<id>`)."""
+
+
+# --- CamOverlay -------------------------------------------------------------------------------
 
 
 def service_name(kind: str, custom_name: str, service_id: int) -> str:
@@ -295,88 +276,129 @@ def service_name(kind: str, custom_name: str, service_id: int) -> str:
     return custom_name or f"{SERVICE_TYPES.get(kind, kind)} {service_id}"
 
 
-def _overlay_descriptions(serial: str, overlay: OverlayState) -> list[CamHubDescription]:
-    async def set_all(client: CamStreamerDevice, on: bool) -> None:
-        await client.api.set_overlay_enabled(on)
-        client.update(
-            lambda s: replace(s, overlay=replace(s.overlay, enabled=on)) if s.overlay else s
-        )
-
-    found: list[CamHubDescription] = [
-        CamHubSwitchDescription(
-            key="camoverlay_enabled",
-            device_id=serial,
-            translation_key="overlays",
-            exists_fn=lambda s: s.overlay is not None,
-            value_fn=lambda s: s.overlay.enabled if s.overlay else None,
-            set_fn=set_all,
-        )
-    ]
-    for service in overlay.services.values():
-        found += _service_descriptions(
-            serial,
-            service.id,
-            service_name(service.type, service.custom_name, service.id),
-            service.text is not None,
-        )
-    return found
+def _service(state: AxisState, item: str) -> OverlayService | None:
+    return state.overlay.services.get(int(item)) if state.overlay else None
 
 
-def _service_descriptions(
-    serial: str, service_id: int, name: str, ticker: bool
-) -> list[CamHubDescription]:
-    def get(state: AxisState) -> Any:
-        return state.overlay.services.get(service_id) if state.overlay else None
-
-    async def set_enabled(client: CamStreamerDevice, on: bool) -> None:
-        await client.api.set_service_enabled(service_id, on)
-
-    async def set_text(client: CamStreamerDevice, text: str) -> None:
-        await client.api.set_infoticker_text(service_id, text)
-
-        def change(s: AxisState) -> AxisState:
-            if s.overlay is None or service_id not in s.overlay.services:
-                return s
-            services = {**s.overlay.services}
-            services[service_id] = replace(services[service_id], text=text)
-            return replace(s, overlay=replace(s.overlay, services=services))
-
-        client.update(change)
-
-    names = {"name": name}
-    found: list[CamHubDescription] = [
-        CamHubSwitchDescription(
-            key=f"camoverlay_service_{service_id}",
-            device_id=serial,
-            translation_key="overlay_service",
-            translation_placeholders=names,
-            exists_fn=lambda s: get(s) is not None,
-            value_fn=lambda s: getattr(get(s), "enabled", None),
-            set_fn=set_enabled,
-        )
-    ]
-    if ticker:
-        found.append(
-            CamHubTextDescription(
-                key=f"camoverlay_ticker_{service_id}",
-                device_id=serial,
-                translation_key="ticker_text",
-                translation_placeholders=names,
-                native_max=1024,
-                exists_fn=lambda s: getattr(get(s), "text", None) is not None,
-                value_fn=lambda s: getattr(get(s), "text", None),
-                set_fn=set_text,
-            )
-        )
-    return found
+async def _set_overlays(host: CamStreamerHost, _: str, on: bool) -> None:
+    await host.api.set_overlay_enabled(on)
+    host.update(lambda s: replace(s, overlay=replace(s.overlay, enabled=on)) if s.overlay else s)
 
 
-def _port_description(serial: str, port: int) -> CamHubDescription:
-    return CamHubBinarySensorDescription(
-        key=f"io_port_{port}",
-        device_id=serial,
+async def _set_ticker(host: CamStreamerHost, item: str, text: str) -> None:
+    service_id = int(item)
+    await host.api.set_infoticker_text(service_id, text)
+
+    def change(s: AxisState) -> AxisState:
+        if s.overlay is None or service_id not in s.overlay.services:
+            return s
+        services = {**s.overlay.services}
+        services[service_id] = replace(services[service_id], text=text)
+        return replace(s, overlay=replace(s.overlay, services=services))
+
+    host.update(change)
+
+
+OVERLAY_ENTITIES: Final[tuple[Description, ...]] = (
+    CamHubSwitchDescription[AxisState, "CamStreamerHost"](
+        key="camoverlay_enabled",
+        translation_key="overlays",
+        exists_fn=lambda s, _: s.overlay is not None,
+        value_fn=lambda s, _: s.overlay.enabled if s.overlay else None,
+        set_fn=_set_overlays,
+    ),
+)
+"""CamOverlay's own switch, on the camera."""
+
+SERVICE_SWITCH: Final = CamHubSwitchDescription[AxisState, "CamStreamerHost"](
+    key="camoverlay_service",
+    translation_key="overlay_service",
+    exists_fn=lambda s, item: _service(s, item) is not None,
+    value_fn=lambda s, item: sv.enabled if (sv := _service(s, item)) else None,
+    set_fn=lambda host, item, on: host.api.set_service_enabled(int(item), on),
+)
+"""Per overlay service (key `camoverlay_service_<id>`)."""
+
+TICKER_TEXT: Final = CamHubTextDescription[AxisState, "CamStreamerHost"](
+    key="camoverlay_ticker",
+    translation_key="ticker_text",
+    native_max=1024,
+    exists_fn=lambda s, item: (sv := _service(s, item)) is not None and sv.text is not None,
+    value_fn=lambda s, item: sv.text if (sv := _service(s, item)) else None,
+    set_fn=_set_ticker,
+)
+"""Per info ticker service (key `camoverlay_ticker_<id>`)."""
+
+PORT_ENTITIES: Final[tuple[Description, ...]] = (
+    CamHubBinarySensorDescription[AxisState](
+        key="io_port",
         translation_key="io_port",
-        translation_placeholders={"port": str(port)},
-        exists_fn=lambda s: port in s.ports,
-        value_fn=lambda s: s.ports.get(port),
-    )
+        exists_fn=lambda s, port: int(port) in s.ports,
+        value_fn=lambda s, port: s.ports.get(int(port)),
+    ),
+)
+"""Per I/O port CamStreamer reports (key `io_port_<n>`)."""
+
+
+def _while_usable(app: App, found: list[PlacedEntity[AxisState]]) -> list[PlacedEntity[AxisState]]:
+    """Tie entities to their app: stopped or unlicensed means unavailable, not removed.
+
+    The user's names, areas and automations stay; a repair issue says what to fix. Only an
+    app that is uninstalled loses its entities.
+    """
+    return [replace(p, description=_USABLE[app](p.description)) for p in found]
+
+
+class _UsableCache:
+    """Each static description with `available_fn` tied to its app, made once per app."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.made: dict[int, Description] = {}
+
+    def __call__(self, description: Description) -> Description:
+        found = self.made.get(id(description))
+        if found is None:
+            app = self.app
+            found = replace(description, available_fn=lambda s, _: s.usable(app))
+            self.made[id(description)] = found
+        return found
+
+
+_APPS_WITH_ENTITIES: Final[tuple[App, ...]] = ("camstreamer", "camswitcher", "camoverlay")
+_USABLE: Final[dict[App, _UsableCache]] = {app: _UsableCache(app) for app in _APPS_WITH_ENTITIES}
+
+
+def camera_entities(state: AxisState) -> list[PlacedEntity[AxisState]]:
+    """Place every description on the items this state has."""
+    serial = state.info.serial
+    found: list[PlacedEntity[AxisState]] = []
+    streams: list[PlacedEntity[AxisState]] = []
+    for sid in state.streams or {}:
+        streams += place(
+            STREAM_ENTITIES, serial, item=sid, prefix=f"stream_{sid}",
+            names={"name": state.streams[sid].name} if state.streams else None,
+        )  # fmt: skip
+    found += _while_usable("camstreamer", streams)
+    if (switcher := state.switcher) is not None:
+        placed = place(SWITCHER_ENTITIES, serial)
+        for source in switcher.available:
+            playlist = switcher.playlists.get(source)
+            names = {"name": playlist.nice_name if playlist else source}
+            placed += place(SOURCE_ENTITIES, serial, item=source, suffix=source, names=names)
+        found += _while_usable("camswitcher", placed)
+    if (overlay := state.overlay) is not None:
+        placed = place(OVERLAY_ENTITIES, serial)
+        for service in overlay.services.values():
+            item = str(service.id)
+            names = {"name": service_name(service.type, service.custom_name, service.id)}
+            kinds: list[Description] = [SERVICE_SWITCH]
+            if service.text is not None:
+                kinds.append(TICKER_TEXT)
+            placed += place(kinds, serial, item=item, suffix=item, names=names)
+        found += _while_usable("camoverlay", placed)
+    for port in sorted(state.ports):
+        found += place(
+            PORT_ENTITIES, serial, item=str(port), suffix=str(port), names={"port": str(port)}
+        )
+    return found

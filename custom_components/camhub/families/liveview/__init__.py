@@ -11,12 +11,17 @@ server-sent-event stream per listed camera and re-reads a camera's status when i
 a change; the coordinator polls only while a stream is down. The supervisor also re-reads the
 cameras list now and then (cameras that appear are added without a reload) and, if the
 option is on, connects listed cameras that are not connected.
+
+Modules: `flow` (recognising a server), `host` (the per-entry `LiveViewHost`), `events` (the
+event supervisor and camera reads), `entities` (descriptions), `video` (live view sources),
+`models` (the typed state).
 """
 
 from __future__ import annotations
 
-from .family import PROBE_TIMEOUT, LiveViewFamily
-from .host import CONNECT_RETRY, EventSupervisor, fetch_camera
+from .events import CONNECT_RETRY, EventSupervisor, fetch_camera
+from .flow import PROBE_TIMEOUT, LiveViewFlow
+from .host import LiveViewHost
 from .models import CameraState, LiveViewState, server_id
 from .video import (
     DEFAULT_FPS,
@@ -28,16 +33,20 @@ from .video import (
     polled_frames,
 )
 
+FLOW = LiveViewFlow()
+
 __all__ = [
     "CONNECT_RETRY",
     "DEFAULT_FPS",
+    "FLOW",
     "FPS_MAX",
     "FPS_MIN",
     "PROBE_TIMEOUT",
     "SNAPSHOT_POLL",
     "CameraState",
     "EventSupervisor",
-    "LiveViewFamily",
+    "LiveViewFlow",
+    "LiveViewHost",
     "LiveViewState",
     "_first_frame",
     "fetch_camera",

@@ -1,216 +1,112 @@
-"""Reading the server's cameras, and the event supervisor that keeps the state pushed."""
+"""The per-entry host of a Camera Remote server: its state, devices, cameras and options."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import ClassVar
 
-from ...api.errors import CamHubError, ConnectError, DeviceError
-from ...api.liveview import CameraInfo, LiveViewClient, OsdStatus, ServerEvent
-from ...const import CONF_CONNECT_CAMERAS, DOMAIN
-from .models import CameraState, LiveViewState
+import probatio
+from homeassistant.const import Platform
+from homeassistant.helpers import selector
 
-if TYPE_CHECKING:
-    from ...coordinator import CamHubCoordinator
-
-_LOGGER = logging.getLogger(__name__)
-
-LIST_INTERVAL = 30.0
-"""Seconds between re-reads of the cameras list while events are pushed."""
-CONNECT_RETRY = 60.0
-"""Seconds before CamHub tries again to connect a camera that refused."""
-EVENT_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
+from ...api.liveview import LiveViewClient
+from ...const import CONF_CONNECT_CAMERAS, CONF_FPS, DOMAIN
+from ...descriptions import PlacedEntity, place
+from ...devices import CamHubDeviceInfo
+from ..base import FamilyHost, VideoSource
+from .entities import CAMERA_ENTITIES, SERVER_ENTITIES
+from .events import EventSupervisor, fetch_camera
+from .models import LiveViewState, server_id
+from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _live_source, _osd_source
 
 
-async def fetch_camera(client: LiveViewClient, info: CameraInfo) -> CameraState:
-    """A camera's status (three reads at once); a camera the server refuses is offline."""
-    if not info.connected:
-        return CameraState(info)
-    cam = info.id
-    live, osd, recording = await asyncio.gather(
-        client.live_view_status(cam),
-        _optional(client.osd_status, cam),
-        _optional(client.recording, cam),
-        return_exceptions=True,
+class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
+    """One server and the Sony cameras behind it; state pushed by server-sent events."""
+
+    platforms: ClassVar[tuple[Platform, ...]] = (
+        Platform.CAMERA,
+        Platform.SWITCH,
+        Platform.BUTTON,
+        Platform.SENSOR,
     )
-    for result in (live, osd, recording):
-        if isinstance(result, ConnectError):
-            raise result
-    if isinstance(live, BaseException):
-        if _refused(live):  # "Camera not connected": it dropped meanwhile
-            return CameraState(replace(info, connected=False))
-        raise live
-    return CameraState(
-        info,
-        live_view=live,
-        osd=osd if isinstance(osd, OsdStatus) else OsdStatus(supported=False, enabled=False),
-        recording=recording if isinstance(recording, bool) else None,
-    )
+    update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
 
+    async def fetch_state(self) -> LiveViewState:
+        """Server status, the cameras list, and the status of every connected camera."""
+        client = self.client
+        status, cameras = await asyncio.gather(client.server_status(), client.cameras())
+        states = await asyncio.gather(*(fetch_camera(client, info) for info in cameras))
+        return LiveViewState(
+            server_id=server_id(client.transport.base_url),
+            server=status,
+            cameras={state.info.id: state for state in states},
+        )
 
-def _refused(err: BaseException) -> bool:
-    """The server's answer about the camera (4xx), not a failure of the server itself (5xx)."""
-    return isinstance(err, DeviceError) and not (isinstance(err.code, int) and err.code >= 500)
+    def device_infos(self, state: LiveViewState) -> Mapping[str, CamHubDeviceInfo]:
+        """The server first (cameras refer to it with `parent`), then every camera."""
+        devices = {
+            state.server_id: CamHubDeviceInfo(
+                identifiers={(DOMAIN, state.server_id)},
+                manufacturer="Sony",
+                model="Camera Remote live-view server",
+                name="Camera Remote server",
+                sw_version=state.server.version,
+                hw_version=state.server.platform,
+            )
+        }
+        for camera_id, camera in state.cameras.items():
+            devices[camera_id] = CamHubDeviceInfo(
+                identifiers={(DOMAIN, camera_id)},
+                manufacturer="Sony",
+                model=camera.info.model,
+                name=f"{camera.info.model} {camera_id}",
+                serial_number=camera_id,
+                parent=state.server_id,
+            )
+        return devices
 
-
-async def _optional[T](read: Callable[[str], Awaitable[T]], camera_id: str) -> T | None:
-    """A capability read: a refusal (400: not available on this body) means None."""
-    try:
-        return await read(camera_id)
-    except DeviceError:
-        return None
-
-
-class EventSupervisor:
-    """Keeps the entry's state current from the server's events.
-
-    One server-sent-event reader per listed camera; each change a camera announces queues a
-    re-read of that camera's status, and re-reads are coalesced. While every listed camera's
-    stream is open, the coordinator does not poll. The cameras list is re-read every
-    `LIST_INTERVAL` seconds, so cameras that appear are noticed, and listed-but-disconnected
-    cameras are connected if the entry's option says so.
-    """
-
-    def __init__(self, client: LiveViewClient, coordinator: CamHubCoordinator) -> None:
-        """Nothing runs until `run`."""
-        self.client = client
-        self.coordinator = coordinator
-        self.readers: dict[str, asyncio.Task[None]] = {}
-        self.live: set[str] = set()
-        self.pending: set[str] = set()
-        self.wake = asyncio.Event()
-        self._connect_tried: dict[str, float] = {}
-        self._connect_failing: set[str] = set()  # logged once at info, then at debug
-
-    @property
-    def state(self) -> LiveViewState:
-        """The coordinator's current state (set before push tasks start)."""
-        data: LiveViewState = self.coordinator.data
-        return data
-
-    async def run(self) -> None:
-        """Until the entry unloads."""
-        unsubscribe = self.coordinator.async_add_listener(self._sync)
-        try:
-            self._sync()
-            await self._check_list()
-            while True:
-                try:
-                    async with asyncio.timeout(LIST_INTERVAL):
-                        await self.wake.wait()
-                except TimeoutError:
-                    await self._check_list()
-                    continue
-                self.wake.clear()
-                await self._refresh_pending()
-        finally:
-            unsubscribe()
-            readers = list(self.readers.values())
-            for task in readers:
-                task.cancel()
-            await asyncio.gather(*readers, return_exceptions=True)
-
-    def _sync(self) -> None:
-        """Follow the cameras list: a reader per listed camera; recompute the push state."""
-        listed = self.state.cameras
-        entry = self.coordinator.config_entry
-        for camera_id in list(self.readers):
-            if camera_id not in listed:  # gone from the list: stop following it
-                self.readers.pop(camera_id).cancel()
-                self.live.discard(camera_id)
-        for camera_id in listed:
-            if camera_id not in self.readers:
-                self.readers[camera_id] = entry.async_create_background_task(
-                    self.coordinator.hass, self._read(camera_id), f"{DOMAIN} events {camera_id}"
-                )
-        self._update_push()
-
-    def _update_push(self) -> None:
-        self.coordinator.async_set_push_connected(set(self.state.cameras) <= self.live)
-
-    async def _read(self, camera_id: str) -> None:
-        """One camera's events, reconnecting with backoff."""
-        failures = 0
-        while True:
-            try:
-                async for event in self.client.events(camera_id):
-                    if camera_id not in self.live:  # the handshake: the stream is open
-                        self.live.add(camera_id)
-                        failures = 0
-                        self._update_push()
-                        continue
-                    self._on_event(camera_id, event)
-            except CamHubError as err:
-                _LOGGER.debug("Events of %s interrupted: %s", camera_id, err)
-            self.live.discard(camera_id)
-            self._update_push()
-            await asyncio.sleep(EVENT_BACKOFF[min(failures, len(EVENT_BACKOFF) - 1)])
-            failures += 1
-
-    def _on_event(self, camera_id: str, event: ServerEvent) -> None:
-        """A disconnect applies at once; anything else queues a re-read of the camera."""
-        camera = self.state.camera(camera_id)
-        if camera is None:  # no longer listed; its reader is being stopped
-            return
-        if event.name == "disconnected":
-            offline = CameraState(replace(camera.info, connected=False))
-            self.coordinator.async_set_updated_data(self.state.with_camera(offline))
-            return
-        self.pending.add(camera_id)
-        self.wake.set()
-
-    async def _refresh_pending(self) -> None:
-        """Re-read each camera that announced a change; a failure re-reads everything."""
-        ids, self.pending = self.pending, set()
-        for camera_id in ids:
-            camera = self.state.camera(camera_id)
-            try:
-                if camera is None:
-                    raise ConnectError(f"{camera_id} is no longer listed")
-                fresh = await fetch_camera(self.client, replace(camera.info, connected=True))
-            except CamHubError as err:
-                _LOGGER.debug("Reading %s after an event failed: %s", camera_id, err)
-                await self.coordinator.async_request_refresh()
+    def video_sources(self, state: LiveViewState) -> list[VideoSource]:
+        """Per connected camera: live view, and live view with OSD where the body has OSD."""
+        fps = int(self.options.get(CONF_FPS, DEFAULT_FPS))
+        sources: list[VideoSource] = []
+        for camera_id, camera in state.cameras.items():
+            if not camera.online:
                 continue
-            self.coordinator.async_set_updated_data(self.state.with_camera(fresh))
+            sources.append(_live_source(self.client, camera_id, fps))
+            if camera.osd is not None and camera.osd.supported:
+                sources.append(_osd_source(self.client, camera_id, fps))
+        return sources
 
-    async def _check_list(self) -> None:
-        """Re-read the cameras list; refresh on any change; connect cameras if wanted."""
-        try:
-            cameras = await self.client.cameras()
-        except CamHubError as err:
-            _LOGGER.debug("Reading the cameras list failed: %s", err)
-            return
-        connected = await self._connect_listed(cameras)
-        listed = {(c.id, c.connected) for c in cameras}
-        known = {(i, c.info.connected) for i, c in self.state.cameras.items()}
-        if connected or listed != known:
-            await self.coordinator.async_request_refresh()
+    def entities(self, state: LiveViewState) -> list[PlacedEntity[LiveViewState]]:
+        """The server's camera count, and each camera's switches and shutter button."""
+        found = place(SERVER_ENTITIES, state.server_id)
+        for camera_id in state.cameras:
+            found += place(CAMERA_ENTITIES, camera_id, item=camera_id)
+        return found
 
-    async def _connect_listed(self, cameras: tuple[CameraInfo, ...]) -> bool:
-        """With the option on: connect (remote mode, pc-remote) listed, unconnected cameras."""
-        if not self.coordinator.config_entry.options.get(CONF_CONNECT_CAMERAS, False):
-            return False
-        done = False
-        now = time.monotonic()
-        for camera in cameras:
-            tried = self._connect_tried.get(camera.id)
-            if camera.connected or (tried is not None and now - tried < CONNECT_RETRY):
-                continue
-            self._connect_tried[camera.id] = now
-            try:
-                await self.client.connect(camera.id, "remote")
-                await self.client.set_priority_key(camera.id)
-            except CamHubError as err:
-                level = logging.DEBUG if camera.id in self._connect_failing else logging.INFO
-                self._connect_failing.add(camera.id)
-                _LOGGER.log(level, "Could not connect camera %s: %s", camera.id, err)
-                continue
-            self._connect_failing.discard(camera.id)
-            _LOGGER.info("Connected camera %s", camera.id)
-            done = True
-        return done
+    async def async_start(self) -> None:
+        """The event supervisor (server-sent events, list re-reads, auto-connect)."""
+        self.start_task(EventSupervisor(self.client, self.coordinator).run(), "events")
+
+    def options_schema(self) -> probatio.Schema:
+        """Polling rate of the fallback, and whether CamHub connects listed cameras."""
+        options = self.options
+        return probatio.Schema(
+            {
+                probatio.Required(
+                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)
+                ): probatio.All(
+                    selector.NumberSelector(
+                        selector.NumberSelectorConfig(
+                            min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
+                        )
+                    ),
+                    probatio.Coerce(int),
+                ),
+                probatio.Required(
+                    CONF_CONNECT_CAMERAS, default=bool(options.get(CONF_CONNECT_CAMERAS, False))
+                ): selector.BooleanSelector(),
+            }
+        )

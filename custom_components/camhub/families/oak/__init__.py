@@ -13,21 +13,35 @@ The controller has no event channel: the state is polled, every `POLL_MIN` while
 backing off to `POLL_MAX` while it does not, and re-read at once after every write (the write
 patches the state from the controller's answer first, so entities follow immediately). A
 camera that is shut down is listed but never asked for more.
+
+Modules: `flow` (recognising a controller), `host` (the per-entry `OakHost`: state, devices,
+video sources, writes), `entities` (descriptions), `actions` (`camhub.capture_still`),
+`discovery` (depthai's local scan), `video` (MJPEG from stills), `models` (the typed state).
 """
 
 from __future__ import annotations
 
-from .actions import ATTR_FORMAT, CAPTURE_STILL_SCHEMA, SERVICE_CAPTURE_STILL, async_capture_still
+from .actions import (
+    ACTIONS,
+    ATTR_FORMAT,
+    CAPTURE_STILL_SCHEMA,
+    SERVICE_CAPTURE_STILL,
+    async_capture_still,
+)
 from .discovery import LocalDevice, async_scan_local_devices, scan_local_devices
-from .family import PROBE_TIMEOUT, OakFamily
-from .host import POLL_MAX, POLL_MIN, OakConnection, _optional, fetch_camera
+from .flow import PROBE_TIMEOUT, OakFlow
+from .host import POLL_MAX, POLL_MIN, OakHost, _optional, fetch_camera
 from .models import OakCameraState, OakState, StreamState, controller_id
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN
 
+FLOW = OakFlow()
+
 __all__ = [
+    "ACTIONS",
     "ATTR_FORMAT",
     "CAPTURE_STILL_SCHEMA",
     "DEFAULT_FPS",
+    "FLOW",
     "FPS_MAX",
     "FPS_MIN",
     "POLL_MAX",
@@ -36,8 +50,8 @@ __all__ = [
     "SERVICE_CAPTURE_STILL",
     "LocalDevice",
     "OakCameraState",
-    "OakConnection",
-    "OakFamily",
+    "OakFlow",
+    "OakHost",
     "OakState",
     "StreamState",
     "_optional",

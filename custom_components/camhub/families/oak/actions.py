@@ -11,12 +11,13 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import VolDictType
 
+from ...actions import Action
 from ...api.errors import CamHubError
 from ...api.oak import STILL_FORMATS
 from ...camera import CamHubCamera
 from ...const import ATTR_FILENAME, DOMAIN
-from ...entity import translated_error
-from .host import OakConnection
+from ...errors import translated_error
+from .host import OakHost
 
 ATTR_FORMAT: Final = "format"
 SERVICE_CAPTURE_STILL: Final = "capture_still"
@@ -30,9 +31,7 @@ CAPTURE_STILL_SCHEMA: Final[VolDictType] = {
 
 async def async_capture_still(entity: Any, call: ServiceCall) -> None:
     """`camhub.capture_still`: save a still of an OAK stream's camera entity to a file."""
-    if not isinstance(entity, CamHubCamera) or not isinstance(
-        entity.coordinator.client, OakConnection
-    ):
+    if not isinstance(entity, CamHubCamera) or not isinstance(entity.host, OakHost):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="oak_not_an_oak_camera",
@@ -45,12 +44,20 @@ async def async_capture_still(entity: Any, call: ServiceCall) -> None:
             translation_key="path_not_allowed",
             translation_placeholders={"filename": filename},
         )
-    api = entity.coordinator.client.api
+    api = entity.host.api
     try:
         image = await api.still(entity.source.device_id, entity.source.key, call.data[ATTR_FORMAT])
     except CamHubError as err:
         raise translated_error(err) from err
     await entity.hass.async_add_executor_job(_write_file, Path(filename), image)
+
+
+ACTIONS: Final = (
+    Action(
+        name=SERVICE_CAPTURE_STILL, schema=CAPTURE_STILL_SCHEMA, entity_handler=async_capture_still
+    ),
+)
+"""The family's actions, registered by `services.async_setup_services`."""
 
 
 def _write_file(path: Path, data: bytes) -> None:

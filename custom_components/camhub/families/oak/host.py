@@ -1,4 +1,4 @@
-"""The per-entry connection to a Robopipe controller: fetching, writes and poll back-off."""
+"""The per-entry host of a Robopipe controller: state, devices, cameras, writes, poll back-off."""
 
 from __future__ import annotations
 
@@ -7,14 +7,25 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import probatio
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
 
 from ...api.errors import DeviceError
 from ...api.oak import CameraInfo, OakClient, OakNotFoundError, StreamKind, stream_kind
-from .models import OakCameraState, OakState, StreamState
+from ...const import CONF_FPS, DOMAIN
+from ...descriptions import PlacedEntity
+from ...devices import CamHubDeviceInfo
+from ..base import FamilyHost, VideoSource
+from .entities import camera_entities
+from .models import OakCameraState, OakState, StreamState, controller_id
+from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _source
 
 if TYPE_CHECKING:
-    from ...coordinator import CamHubCoordinator
+    from ...data import CamHubConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,42 +68,122 @@ async def _optional[T](read: Awaitable[T]) -> T | None:
         return None
 
 
-class OakConnection:
-    """The family's client: the controller's API plus the coordinator it feeds.
+class OakHost(FamilyHost[OakClient, OakState]):
+    """One Robopipe controller and its cameras: polled, with writes patched in at once.
 
-    Writes patch the coordinator's state from the controller's answer at once, and
-    `fetch_state` sets the coordinator's poll interval (back-off), so both need it; it is
-    attached in `push_tasks`, which runs before any entity exists.
+    Writes patch the coordinator's state from the controller's answer, so entities follow
+    without a round trip; `fetch_state` sets the poll pace (back-off while nothing changes).
     """
 
-    def __init__(self, api: OakClient) -> None:
-        """No coordinator until the entry is set up (the config flow uses the API only)."""
-        self.api = api
-        self.coordinator: CamHubCoordinator | None = None
+    platforms: ClassVar[tuple[Platform, ...]] = (
+        Platform.CAMERA,
+        Platform.SWITCH,
+        Platform.NUMBER,
+        Platform.SELECT,
+        Platform.SENSOR,
+    )
+    update_interval: ClassVar[timedelta | None] = POLL_MIN
+
+    def __init__(self, hass: HomeAssistant, entry: CamHubConfigEntry, client: OakClient) -> None:
+        """No write yet; the poll starts at `POLL_MIN`."""
+        super().__init__(hass, entry, client)
         self._written = False
+        self._interval = POLL_MIN
+
+    @property
+    def api(self) -> OakClient:
+        """The controller's API client."""
+        return self.client
+
+    async def fetch_state(self) -> OakState:
+        """The cameras list, then every running camera's streams, at once."""
+        api = self.api
+        infos = await api.cameras()
+        cameras = await asyncio.gather(*(fetch_camera(api, info) for info in infos))
+        state = OakState(
+            controller_id=controller_id(api.transport.base_url),
+            cameras={camera.info.mxid: camera for camera in cameras},
+        )
+        self.next_interval(self.coordinator.data, state)
+        return state
+
+    def device_infos(self, state: OakState) -> Mapping[str, CamHubDeviceInfo]:
+        """The controller first (cameras refer to it with `parent`), then every camera."""
+        devices = {
+            state.controller_id: CamHubDeviceInfo(
+                identifiers={(DOMAIN, state.controller_id)},
+                manufacturer="Robopipe",
+                model="Robopipe controller",
+                name="Robopipe controller",
+            )
+        }
+        for mxid, camera in state.cameras.items():
+            devices[mxid] = CamHubDeviceInfo(
+                identifiers={(DOMAIN, mxid)},
+                manufacturer="Luxonis",
+                model=camera.info.camera_name,
+                name=f"{camera.info.camera_name} {mxid}",
+                serial_number=mxid,
+                hw_version=camera.info.platform or None,
+                parent=state.controller_id,
+            )
+        return devices
+
+    def video_sources(self, state: OakState) -> list[VideoSource]:
+        """A camera per active stream of every running camera, MJPEG polled from stills."""
+        fps = int(self.options.get(CONF_FPS, DEFAULT_FPS))
+        return [
+            _source(self.api, mxid, name, fps)
+            for mxid, camera in state.cameras.items()
+            if camera.info.running
+            for name, stream in camera.streams.items()
+            if stream.active
+        ]
+
+    def entities(self, state: OakState) -> list[PlacedEntity[OakState]]:
+        """Per camera: running, IR and statistics; per stream: active, config and controls."""
+        found: list[PlacedEntity[OakState]] = []
+        for mxid, camera in state.cameras.items():
+            found += camera_entities(mxid, camera)
+        return found
+
+    def options_schema(self) -> probatio.Schema:
+        """Frames per second of the MJPEG made from stills."""
+        return probatio.Schema(
+            {
+                probatio.Required(
+                    CONF_FPS, default=self.options.get(CONF_FPS, DEFAULT_FPS)
+                ): probatio.All(
+                    selector.NumberSelector(
+                        selector.NumberSelectorConfig(
+                            min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
+                        )
+                    ),
+                    probatio.Coerce(int),
+                ),
+            }
+        )
 
     def patch(self, mxid: str, change: Callable[[OakCameraState], OakCameraState]) -> None:
         """Apply a write's result to the state the entities show, without a round trip."""
         coordinator = self.coordinator
-        if coordinator is None or coordinator.data is None:
-            return
-        state: OakState = coordinator.data
-        if (camera := state.cameras.get(mxid)) is not None:
+        state = coordinator.data
+        if state is not None and (camera := state.cameras.get(mxid)) is not None:
             self._written = True  # the refresh that follows compares with the patched state
-            coordinator.update_interval = POLL_MIN
+            self._set_interval(POLL_MIN)
             coordinator.async_set_updated_data(state.with_camera(change(camera)))
 
     def next_interval(self, previous: OakState | None, state: OakState) -> None:
         """Poll at POLL_MIN after a change; double the interval (to POLL_MAX) while quiet."""
-        coordinator = self.coordinator
-        if coordinator is None:
-            return
-        current = coordinator.update_interval or POLL_MIN
         written, self._written = self._written, False
         if written or previous is None or previous.settings() != state.settings():
-            coordinator.update_interval = POLL_MIN
+            self._set_interval(POLL_MIN)
         else:
-            coordinator.update_interval = min(current * 2, POLL_MAX)
+            self._set_interval(min(self._interval * 2, POLL_MAX))
+
+    def _set_interval(self, interval: timedelta) -> None:
+        self._interval = interval
+        self.coordinator.async_set_poll_interval(interval)
 
     async def set_stream_active(self, mxid: str, stream: str, active: bool) -> None:
         """Switch a stream, then show every stream of the camera (depth excludes its pair)."""
@@ -129,8 +220,8 @@ class OakConnection:
             self.patch(mxid, lambda _: camera)
 
     def _stream(self, mxid: str, stream: str) -> StreamState | None:
-        data = self.coordinator.data if self.coordinator is not None else None
-        return data.stream(mxid, stream) if isinstance(data, OakState) else None
+        data = self.coordinator.data
+        return data.stream(mxid, stream) if data is not None else None
 
 
 def _with_active(camera: OakCameraState, active: Mapping[str, bool]) -> OakCameraState:

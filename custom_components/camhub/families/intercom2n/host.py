@@ -1,9 +1,6 @@
-"""2N IP intercoms: one device per intercom, one camera per video source.
+"""The per-entry host of a 2N intercom: its state, device, cameras and options.
 
-Identity comes from `/api/system/info`, which answers without credentials, so the config flow
-can recognise a 2N device before asking for a login. The login is verified with
-`/api/camera/caps`, which needs the Camera Monitoring privilege. No event channel: the state
-(identity and caps) is polled slowly, mainly to know the intercom is reachable.
+The state (identity and caps) is polled slowly, mainly to know the intercom is reachable.
 """
 
 from __future__ import annotations
@@ -13,15 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar
 
-import aiohttp
 import probatio
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
+from homeassistant.const import Platform
 from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC
-from yarl import URL
 
-from ..api.errors import CamHubError, ConnectError
-from ..api.intercom2n import (
+from ...api.intercom2n import (
     FPS_MAX,
     FPS_MIN,
     HISTORY_MAX_HEIGHT,
@@ -31,9 +25,9 @@ from ..api.intercom2n import (
     Resolution,
     SystemInfo,
 )
-from ..const import CONF_FPS, CONF_RESOLUTION, DEFAULT_FPS, DOMAIN
-from ..devices import CamHubDeviceInfo
-from .base import Family, Identity, VideoSource, entry_url
+from ...const import CONF_FPS, CONF_RESOLUTION, DEFAULT_FPS, DOMAIN
+from ...devices import CamHubDeviceInfo
+from ..base import FamilyHost, VideoSource
 
 DEFAULT_RESOLUTION = Resolution(640, 480)
 KNOWN_SOURCES = ("internal", "external")
@@ -47,50 +41,15 @@ class Intercom2NState:
     caps: Caps
 
 
-def _identity(info: SystemInfo) -> Identity:
-    return Identity(
-        unique_id=info.serial,
-        title=f"{info.name} ({info.serial})" if info.name != info.variant else info.variant,
-        model=info.variant,
-        mac=info.mac,
-    )
+class Intercom2NHost(FamilyHost[Intercom2NClient, Intercom2NState]):
+    """One intercom: its identity and caps, polled slowly (it has no event channel yet)."""
 
-
-class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
-    """2N IP intercoms (IP Verso, IP Style, IP One, ...)."""
-
-    key: ClassVar[str] = "intercom_2n"
-    name: ClassVar[str] = "2N IP intercom"
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
     update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
 
-    async def probe(self, session: aiohttp.ClientSession, url: URL) -> Identity | None:
-        """A 2N device answers `/api/system/info` with a serial number, without a login."""
-        client = Intercom2NClient(session, str(url))
-        try:
-            info = await client.system_info()
-        except ConnectError:
-            raise
-        except CamHubError:  # an HTTP server, but not a 2N one
-            return None
-        return _identity(info)
-
-    def create_client(
-        self, session: aiohttp.ClientSession, data: Mapping[str, Any]
-    ) -> Intercom2NClient:
-        """A client with the entry's credentials (Digest, or Basic where the device wants it)."""
-        return Intercom2NClient(
-            session, str(entry_url(self, data)), data.get(CONF_USERNAME), data.get(CONF_PASSWORD)
-        )
-
-    async def validate(self, client: Intercom2NClient) -> Identity:
-        """Caps need the Camera Monitoring privilege: exactly what CamHub will use."""
-        info = await client.system_info()
-        await client.caps()
-        return _identity(info)
-
-    async def fetch_state(self, client: Intercom2NClient) -> Intercom2NState:
+    async def fetch_state(self) -> Intercom2NState:
         """Identity and caps (caps also prove the credentials still work)."""
+        client = self.client
         return Intercom2NState(info=await client.system_info(), caps=await client.caps())
 
     def device_infos(self, state: Intercom2NState) -> dict[str, CamHubDeviceInfo]:
@@ -109,10 +68,9 @@ class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
             device["connections"] = {(CONNECTION_NETWORK_MAC, info.mac.lower())}
         return {info.serial: device}
 
-    def video_sources(
-        self, client: Intercom2NClient, state: Intercom2NState, options: Mapping[str, Any]
-    ) -> list[VideoSource]:
+    def video_sources(self, state: Intercom2NState) -> list[VideoSource]:
         """One camera per source the caps list, at the chosen resolution and frame rate."""
+        options, client = self.options, self.client
         resolution = _resolution(state.caps, options)
         fps = int(options.get(CONF_FPS, DEFAULT_FPS))
         history = state.caps.best_at_most(
@@ -123,8 +81,9 @@ class Intercom2NFamily(Family[Intercom2NClient, Intercom2NState]):
             for name in state.caps.sources
         ]
 
-    def options_schema(self, state: Intercom2NState, options: Mapping[str, Any]) -> probatio.Schema:
+    def options_schema(self) -> probatio.Schema:
         """Resolution from the caps; MJPEG frame rate within what the intercom allows."""
+        state, options = self.state, self.options
         return probatio.Schema(
             {
                 probatio.Required(
