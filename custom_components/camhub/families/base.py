@@ -33,6 +33,7 @@ from homeassistant.helpers import selector
 from yarl import URL
 
 from ..api.transport import build_url
+from ..const import CONF_FPS
 from ..coordinator import CamHubCoordinator
 from ..devices import CamHubDeviceInfo, entity_unique_id
 from ..streaming import FrameSource
@@ -92,6 +93,22 @@ USERNAME_PASSWORD = probatio.Schema(
         ),
     }
 )
+
+
+def fps_option(options: Mapping[str, Any], default: int, low: int, high: int) -> probatio.Schema:
+    """The live-view frame rate option every family with MJPEG has (`fps`, a whole number)."""
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_FPS, default=options.get(CONF_FPS, default)): probatio.All(
+                selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=low, max=high, step=1, mode=selector.NumberSelectorMode.BOX
+                    )
+                ),
+                probatio.Coerce(int),
+            )
+        }
+    )
 
 
 class FamilyHost[ClientT, StateT](ABC):

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import probatio
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC
 from homeassistant.helpers.event import async_track_time_interval
 
@@ -41,7 +40,7 @@ from ...api.events import EventChannel
 from ...const import CONF_FPS, DOMAIN
 from ...descriptions import PlacedEntity
 from ...devices import CamHubDeviceInfo
-from ..base import FamilyHost, VideoSource
+from ..base import FamilyHost, VideoSource, fps_option
 from .channels import run_channel, slow_update, sync_push
 from .const import (
     DEFAULT_MJPEG_FPS,
@@ -241,20 +240,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
 
     def options_schema(self) -> probatio.Schema:
         """The live view frame rate."""
-        return probatio.Schema(
-            {
-                probatio.Required(
-                    CONF_FPS, default=self.options.get(CONF_FPS, DEFAULT_MJPEG_FPS)
-                ): probatio.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=1, max=MJPEG_FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
-                        )
-                    ),
-                    probatio.Coerce(int),
-                ),
-            }
-        )
+        return fps_option(self.options, DEFAULT_MJPEG_FPS, 1, MJPEG_FPS_MAX)
 
 
 def _route(state: AxisState, event: Event) -> str | None:

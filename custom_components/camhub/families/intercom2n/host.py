@@ -27,7 +27,7 @@ from ...api.intercom2n import (
 )
 from ...const import CONF_FPS, CONF_RESOLUTION, DEFAULT_FPS, DOMAIN
 from ...devices import CamHubDeviceInfo
-from ..base import FamilyHost, VideoSource
+from ..base import FamilyHost, VideoSource, fps_option
 
 DEFAULT_RESOLUTION = Resolution(640, 480)
 KNOWN_SOURCES = ("internal", "external")
@@ -94,18 +94,8 @@ class Intercom2NHost(FamilyHost[Intercom2NClient, Intercom2NState]):
                         mode=selector.SelectSelectorMode.DROPDOWN,
                     )
                 ),
-                probatio.Required(
-                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)
-                ): probatio.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
-                        )
-                    ),
-                    probatio.Coerce(int),
-                ),
             }
-        )
+        ).extend(fps_option(options, DEFAULT_FPS, FPS_MIN, FPS_MAX).schema)
 
 
 def _resolution(caps: Caps, options: Mapping[str, Any]) -> Resolution:

@@ -15,7 +15,7 @@ from ...api.liveview import LiveViewClient
 from ...const import CONF_CONNECT_CAMERAS, CONF_FPS, DOMAIN
 from ...descriptions import PlacedEntity, place
 from ...devices import CamHubDeviceInfo
-from ..base import FamilyHost, VideoSource
+from ..base import FamilyHost, VideoSource, fps_option
 from .entities import CAMERA_ENTITIES, SERVER_ENTITIES
 from .events import EventSupervisor, fetch_camera
 from .models import LiveViewState, server_id
@@ -93,18 +93,8 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
     def options_schema(self) -> probatio.Schema:
         """Polling rate of the fallback, and whether CamHub connects listed cameras."""
         options = self.options
-        return probatio.Schema(
+        return fps_option(options, DEFAULT_FPS, FPS_MIN, FPS_MAX).extend(
             {
-                probatio.Required(
-                    CONF_FPS, default=options.get(CONF_FPS, DEFAULT_FPS)
-                ): probatio.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
-                        )
-                    ),
-                    probatio.Coerce(int),
-                ),
                 probatio.Required(
                     CONF_CONNECT_CAMERAS, default=bool(options.get(CONF_CONNECT_CAMERAS, False))
                 ): selector.BooleanSelector(),

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import probatio
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import selector
 
 from ...api.errors import DeviceError
 from ...api.oak import CameraInfo, OakClient, OakNotFoundError, StreamKind, stream_kind
 from ...const import CONF_FPS, DOMAIN
 from ...descriptions import PlacedEntity
 from ...devices import CamHubDeviceInfo
-from ..base import FamilyHost, VideoSource
+from ..base import FamilyHost, VideoSource, fps_option
 from .entities import camera_entities
 from .models import OakCameraState, OakState, StreamState, controller_id
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _source
@@ -149,20 +148,7 @@ class OakHost(FamilyHost[OakClient, OakState]):
 
     def options_schema(self) -> probatio.Schema:
         """Frames per second of the MJPEG made from stills."""
-        return probatio.Schema(
-            {
-                probatio.Required(
-                    CONF_FPS, default=self.options.get(CONF_FPS, DEFAULT_FPS)
-                ): probatio.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=FPS_MIN, max=FPS_MAX, step=1, mode=selector.NumberSelectorMode.BOX
-                        )
-                    ),
-                    probatio.Coerce(int),
-                ),
-            }
-        )
+        return fps_option(self.options, DEFAULT_FPS, FPS_MIN, FPS_MAX)
 
     def patch(self, mxid: str, change: Callable[[OakCameraState], OakCameraState]) -> None:
         """Apply a write's result to the state the entities show, without a round trip."""
