@@ -82,11 +82,15 @@ def connection(family: str, device: SimDevice, **extra: Any) -> dict[str, Any]:
 
 
 async def load_entry(
-    hass: HomeAssistant, title: str, unique_id: str, data: dict[str, Any], options: dict[str, Any]
+    hass: HomeAssistant,
+    title: str,
+    unique_id: str | None,
+    data: dict[str, Any],
+    options: dict[str, Any],
 ) -> MockConfigEntry:
-    """Add a config entry and set it up."""
+    """Add a config entry (the current version) and set it up."""
     entry = MockConfigEntry(
-        domain=DOMAIN, title=title, unique_id=unique_id, data=data, options=options
+        domain=DOMAIN, title=title, unique_id=unique_id, data=data, options=options, version=2
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -150,7 +154,7 @@ async def setup_liveview_entry(
     return await load_entry(
         hass,
         "Camera Remote server",
-        f"{device.host}:{device.port}",
+        None,
         liveview_data(device),
         options if options is not None else {"snapshot_max_age": 2.0},
     )
@@ -184,7 +188,7 @@ async def aipix_entry(hass: HomeAssistant, aipix: AipixServer) -> MockConfigEntr
     return await load_entry(
         hass,
         "AIPIX VMS (127.0.0.1)",
-        f"127.0.0.1:{aipix.port}",
+        None,
         aipix_data(aipix),
         {"cameras": aipix.cameras[:2], "stream_types": ["high"]},
     )
@@ -262,7 +266,7 @@ async def setup_oak_entry(
     return await load_entry(
         hass,
         "Robopipe controller",
-        f"{device.host}:{device.port}",
+        None,
         oak_data(device),
         options if options is not None else {"snapshot_max_age": 2.0, "fps": 5},
     )

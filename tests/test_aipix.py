@@ -54,9 +54,10 @@ async def setup_entry(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="AIPIX VMS (127.0.0.1)",
-        unique_id=f"127.0.0.1:{server.port}",
+        unique_id=None,
         data={**aipix_data(server), "api_token": AIPIX_TOKEN},
         options=options,
+        version=2,
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
@@ -96,7 +97,7 @@ async def test_user_flow_token_then_cameras(hass: HomeAssistant, aipix: AipixSer
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert aipix.link_requests["preview"] - requests_before >= 2  # one check per camera
     assert result["title"] == "AIPIX VMS (127.0.0.1)"
-    assert result["result"].unique_id == f"127.0.0.1:{aipix.port}"
+    assert result["result"].unique_id is None  # the API names no server id
     assert result["data"]["api_token"] == AIPIX_TOKEN
     assert result["options"] == {"cameras": aipix.cameras[:2], "stream_types": ["high"]}
     await hass.async_block_till_done()
@@ -217,7 +218,7 @@ async def test_devices_and_entities(
 ) -> None:
     registry = dr.async_get(hass)
     server = registry.async_get_device_by_identifier(
-        (DOMAIN, f"127.0.0.1:{aipix.port}"), aipix_entry.entry_id
+        (DOMAIN, aipix_entry.entry_id), aipix_entry.entry_id
     )
     assert server is not None and server.manufacturer == "AIPIX"
     for uuid in aipix.cameras[:2]:

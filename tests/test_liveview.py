@@ -50,7 +50,7 @@ async def test_devices_and_entities(
 ) -> None:
     devices = dr.async_get(hass)
     server = devices.async_get_device_by_identifier(
-        (DOMAIN, f"127.0.0.1:{liveview.port}"), liveview_entry.entry_id
+        (DOMAIN, liveview_entry.entry_id), liveview_entry.entry_id
     )
     assert server is not None and server.sw_version == "3.0.0"
     camera = devices.async_get_device_by_identifier(
@@ -406,7 +406,9 @@ async def test_fetch_camera_and_validate(hass: HomeAssistant, liveview: LiveView
     session = async_get_clientsession(hass)
     client = LiveViewClient(session, liveview.url)
     family = LiveViewFlow()
-    assert (await family.validate(client)).unique_id == f"127.0.0.1:{liveview.port}"
+    identity = await family.validate(client)
+    assert identity.unique_id is None  # the server has no id of its own; its cameras do
+    assert identity.devices == {LIVEVIEW_CAM_A, LIVEVIEW_CAM_B}
     info = CameraInfo(LIVEVIEW_CAM_A, "ILCE-7M4", "USB", True)
     liveview.cameras[LIVEVIEW_CAM_A].connected = False  # dropped since the list was read
     assert not (await fetch_camera(client, info)).online

@@ -50,7 +50,7 @@ async def test_devices_and_entities(
 ) -> None:
     devices = dr.async_get(hass)
     controller = devices.async_get_device_by_identifier(
-        (DOMAIN, f"127.0.0.1:{oak.port}"), oak_entry.entry_id
+        (DOMAIN, oak_entry.entry_id), oak_entry.entry_id
     )
     assert controller is not None and controller.manufacturer == "Robopipe"
     pro = devices.async_get_device_by_identifier((DOMAIN, OAK_PRO), oak_entry.entry_id)

@@ -51,7 +51,7 @@ async def test_user_flow_recognises_a_controller(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Robopipe controller (127.0.0.1)"
     assert result["data"]["family"] == "oak"
-    assert result["result"].unique_id == f"127.0.0.1:{oak.port}"
+    assert result["result"].unique_id is None
     await hass.async_block_till_done()
     # The same controller again: already configured.
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})

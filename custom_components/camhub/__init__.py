@@ -9,12 +9,13 @@ host's platforms, which add entities as the state offers them.
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.const import CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -98,6 +99,42 @@ def _make_hub(
         task_factory=task_factory,
         on_connection=on_connection,
     )
+
+
+ADDRESS_KEYED: Final = frozenset({"oak", "liveview", "aipix"})
+"""Families whose servers have no id: version 1 keyed their entries and devices by address."""
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bool:
+    """Version 1 → 2: address-keyed servers lose the address as unique id.
+
+    Their own device (and entities on it, such as the Camera Remote `connected_cameras`
+    sensor) move from `host:port` to the entry id, so an IP change or a second entry by host
+    name cannot collide; entity ids, names and areas the user set stay, as only the unique
+    ids change. Devices behind the server (cameras) keep their hardware ids.
+    """
+    if entry.version > 2:
+        return False  # a newer CamHub wrote this entry: do not guess
+    if entry.version == 1:
+        old = entry.unique_id
+        if entry.data.get(CONF_FAMILY) in ADDRESS_KEYED and old:
+            _rekey_server(hass, entry, old)
+            hass.config_entries.async_update_entry(entry, unique_id=None, version=2)
+        else:
+            hass.config_entries.async_update_entry(entry, version=2)
+    return True
+
+
+def _rekey_server(hass: HomeAssistant, entry: CamHubConfigEntry, old: str) -> None:
+    new = entry.entry_id
+    devices = dr.async_get(hass)
+    if device := devices.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
+        devices.async_update_device(device.id, new_identifiers={(DOMAIN, new)})
+    entities = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
+        if entity.unique_id.startswith(f"{old}_"):
+            suffix = entity.unique_id.removeprefix(f"{old}_")
+            entities.async_update_entity(entity.entity_id, new_unique_id=f"{new}_{suffix}")
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bool:

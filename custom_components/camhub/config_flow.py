@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,8 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import selector
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import format_mac
@@ -99,6 +102,33 @@ async def _probe(
     return await family.probe(session, entry_url(family, data)), data
 
 
+async def _addresses(host: str) -> set[str]:
+    """The IP addresses a host name stands for (itself, for an address or a name not found).
+
+    Entries of servers without an id are told apart by address: the same controller added
+    once by IP and once by host name must be recognised as one.
+    """
+    with contextlib.suppress(ValueError):
+        return {str(ipaddress.ip_address(host))}
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+    except OSError:
+        return {host.lower()}
+    return {str(info[4][0]) for info in infos} or {host.lower()}
+
+
+async def _same_address(
+    family: FamilyFlow[Any], data: Mapping[str, Any], other: Mapping[str, Any]
+) -> bool:
+    """Whether two entries' data reach the same server (host resolved, port with defaults)."""
+    url, other_url = entry_url(family, data), entry_url(family, other)
+    if url.port != other_url.port:
+        return False
+    if url.host == other_url.host:
+        return True
+    return bool(await _addresses(url.host or "") & await _addresses(other_url.host or ""))
+
+
 def _error_key(err: CamHubError) -> str:
     if isinstance(err, AccessDeniedError):
         return "insufficient_privileges"
@@ -112,7 +142,9 @@ def _error_key(err: CamHubError) -> str:
 class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a camera, intercom or server of any supported family."""
 
-    VERSION = 1
+    VERSION = 2
+    """2: servers without an id of their own (Robopipe, Camera Remote, AIPIX) have no entry
+    unique id and their own device is identified by the entry id (1: by `host:port`)."""
 
     def __init__(self) -> None:
         """Nothing is known until the host answers."""
@@ -181,11 +213,32 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def _async_abort_if_configured(
+        self,
+        family: FamilyFlow[Any],
+        identity: Identity,
+        data: Mapping[str, Any],
+        updates: dict[str, Any],
+    ) -> None:
+        """Abort for a device already configured: by unique id, or by address without one.
+
+        A configured device with a unique id gets `updates` (its new address); one without
+        is only recognised where it already is.
+        """
+        if identity.unique_id is not None:
+            await self.async_set_unique_id(identity.unique_id)
+            self._abort_if_unique_id_configured(updates=updates)
+            return
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.data.get(CONF_FAMILY) == family.key and await _same_address(
+                family, data, entry.data
+            ):
+                raise AbortFlow("already_configured")
+
     async def _async_found(
         self, family: FamilyFlow[Any], identity: Identity, data: dict[str, Any]
     ) -> ConfigFlowResult:
-        await self.async_set_unique_id(identity.unique_id)
-        self._abort_if_unique_id_configured(updates=data)
+        await self._async_abort_if_configured(family, identity, data, data)
         self._family, self._identity = family, identity
         self._data = {**data, CONF_FAMILY: family.key}
         if identity.mac:
@@ -315,8 +368,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         if found is None:
             return self.async_abort(reason="not_supported")
         family, identity, data = found
-        await self.async_set_unique_id(identity.unique_id)
-        self._abort_if_unique_id_configured(updates=updates)
+        await self._async_abort_if_configured(family, identity, data, updates)
         self._family, self._identity = family, identity
         self._data = {**data, CONF_FAMILY: family.key}
         if mac or identity.mac:
@@ -357,8 +409,9 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             identity, errors = await self._async_validate(family, {**entry.data, **user_input})
             if identity is not None:
-                await self.async_set_unique_id(identity.unique_id)
-                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                if identity.unique_id is not None:
+                    await self.async_set_unique_id(identity.unique_id)
+                    self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(entry, data_updates=user_input)
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -382,8 +435,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             data = {k: v for k, v in entry.data.items() if k != CONF_PORT} | updates
             identity, errors = await self._async_validate(family, data)
             if identity is not None:
-                await self.async_set_unique_id(identity.unique_id)
-                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                await self._async_check_same_device(family, entry, identity, data)
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reconfigure",
@@ -392,6 +444,39 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
         )
+
+    async def _async_check_same_device(
+        self,
+        family: FamilyFlow[Any],
+        entry: ConfigEntry,
+        identity: Identity,
+        data: Mapping[str, Any],
+    ) -> None:
+        """A reconfigure must reach the entry's device: abort `wrong_device` otherwise.
+
+        By unique id where the device has one. A server without one must still reach the
+        devices the entry has (an OAK camera, a Sony camera), and its new address must not be
+        another entry's.
+        """
+        if identity.unique_id is not None:
+            await self.async_set_unique_id(identity.unique_id)
+            self._abort_if_unique_id_mismatch(reason="wrong_device")
+            return
+        known = {
+            identifier
+            for device in dr.async_entries_for_config_entry(dr.async_get(self.hass), entry.entry_id)
+            for domain, identifier in device.identifiers
+            if domain == DOMAIN and identifier != entry.entry_id
+        }
+        if known and identity.devices and not known & identity.devices:
+            raise AbortFlow("wrong_device")
+        for other in self._async_current_entries(include_ignore=False):
+            if (
+                other.entry_id != entry.entry_id
+                and other.data.get(CONF_FAMILY) == family.key
+                and await _same_address(family, data, other.data)
+            ):
+                raise AbortFlow("already_configured")
 
 
 class CamHubOptionsFlow(OptionsFlowWithReload):

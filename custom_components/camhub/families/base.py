@@ -45,12 +45,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """Who a device is: what the config flow learns before creating an entry."""
+    """Who a device is: what the config flow learns before creating an entry.
 
-    unique_id: str
+    `unique_id` is a serial or MAC; None for a server whose API names no id of its own
+    (Robopipe, Camera Remote, AIPIX): such an entry has no unique id, a second entry for the
+    same address is refused, and its own device is identified by the entry id. `devices` are
+    the ids of the devices it reaches (OAK mxids, Sony camera ids): a reconfigure that finds
+    none of the entry's devices reached another server.
+    """
+
+    unique_id: str | None
     title: str
     model: str | None = None
     mac: str | None = None
+    devices: frozenset[str] = frozenset()
 
 
 SnapshotFn = Callable[[], Awaitable[bytes]]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from .actions import ACTIONS, GET_ARCHIVE_SCHEMA, GET_PREVIEW_SCHEMA
 from .flow import AipixFlow
 from .host import AipixHost
-from .models import AipixCamera, AipixSettings, AipixState, parse_uuids, server_id
+from .models import AipixCamera, AipixSettings, AipixState, parse_uuids
 
 FLOW = AipixFlow()
 
@@ -39,5 +39,4 @@ __all__ = [
     "AipixSettings",
     "AipixState",
     "parse_uuids",
-    "server_id",
 ]

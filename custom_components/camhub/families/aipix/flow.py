@@ -22,11 +22,8 @@ if TYPE_CHECKING:
 
 
 def _identity(url: URL) -> Identity:
-    host = url.host or ""
-    port = url.port or (443 if url.scheme == "https" else 80)
-    return Identity(
-        unique_id=f"{host.lower()}:{port}", title=f"AIPIX VMS ({host})", model="AIPIX VMS"
-    )
+    """No unique id: the integration API names no server id."""
+    return Identity(unique_id=None, title=f"AIPIX VMS ({url.host})", model="AIPIX VMS")
 
 
 class AipixFlow(FamilyFlow[AipixClient]):

@@ -45,7 +45,6 @@ from .models import (
     AipixSettings,
     AipixState,
     parse_uuids,
-    server_id,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ class AipixHost(FamilyHost[AipixClient, AipixState]):
         """Settings from the entry; no image cached yet."""
         super().__init__(hass, entry, client)
         data = {**entry.options, **entry.data}
-        self.unique_id = server_id(data)
+        self.unique_id = entry.entry_id  # the server's device: the API names no server id
         self.settings = AipixSettings.from_entry(data)
         self.images: dict[tuple[str, str], tuple[datetime, bytes]] = {}
 
@@ -144,7 +143,7 @@ class AipixHost(FamilyHost[AipixClient, AipixState]):
                 identifiers={(DOMAIN, state.unique_id)},
                 manufacturer="AIPIX",
                 model="AIPIX VMS",
-                name=f"AIPIX VMS {state.unique_id.rsplit(':', 1)[0]}",
+                name=f"AIPIX VMS {self.client.host}",
             )
         }
         for camera in state.cameras:

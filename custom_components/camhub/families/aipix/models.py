@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import probatio
-from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SSL
 from homeassistant.helpers import selector
 
 from ...api.aipix import DEFAULT_TTL
@@ -52,13 +51,6 @@ def parse_uuids(values: Any) -> list[str]:
             if uuid and uuid not in found:
                 found.append(uuid)
     return found
-
-
-def server_id(data: Mapping[str, Any]) -> str:
-    """The server's unique id: host and port (the API names no server id of its own)."""
-    ssl = bool(data.get(CONF_SSL, False))
-    port = data.get(CONF_PORT) or (443 if ssl else 80)
-    return f"{str(data[CONF_HOST]).strip().lower()}:{port}"
 
 
 @dataclass(frozen=True, slots=True)

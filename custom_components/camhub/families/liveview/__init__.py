@@ -22,7 +22,7 @@ from __future__ import annotations
 from .events import CONNECT_RETRY, EventSupervisor, fetch_camera
 from .flow import PROBE_TIMEOUT, LiveViewFlow
 from .host import LiveViewHost
-from .models import CameraState, LiveViewState, server_id
+from .models import CameraState, LiveViewState
 from .video import (
     DEFAULT_FPS,
     FPS_MAX,
@@ -52,5 +52,4 @@ __all__ = [
     "fetch_camera",
     "live_frames",
     "polled_frames",
-    "server_id",
 ]

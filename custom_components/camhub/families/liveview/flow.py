@@ -10,10 +10,9 @@ from homeassistant.core import HomeAssistant
 from yarl import URL
 
 from ...api.errors import CamHubError, ConnectError
-from ...api.liveview import DEFAULT_PORT, LiveViewClient, ServerStatus
+from ...api.liveview import DEFAULT_PORT, CameraInfo, LiveViewClient, ServerStatus
 from ..base import FamilyFlow, Identity, entry_url
 from .host import LiveViewHost
-from .models import server_id
 
 if TYPE_CHECKING:
     from ...data import CamHubConfigEntry
@@ -37,12 +36,12 @@ class LiveViewFlow(FamilyFlow[LiveViewClient]):
         client = LiveViewClient(session, url, timeout=PROBE_TIMEOUT)
         try:
             status = await client.server_status()
-            await client.cameras()
+            cameras = await client.cameras()
         except ConnectError:
             raise
         except CamHubError:
             return None
-        return _identity(url, status)
+        return _identity(url, status, cameras)
 
     def create_client(
         self, session: aiohttp.ClientSession, data: Mapping[str, Any]
@@ -52,7 +51,8 @@ class LiveViewFlow(FamilyFlow[LiveViewClient]):
 
     async def validate(self, client: LiveViewClient) -> Identity:
         """The server answers its status: that is all there is to check."""
-        return _identity(client.transport.base_url, await client.server_status())
+        status = await client.server_status()
+        return _identity(client.transport.base_url, status, await client.cameras())
 
     def create_host(
         self, hass: HomeAssistant, entry: CamHubConfigEntry, client: LiveViewClient
@@ -61,9 +61,11 @@ class LiveViewFlow(FamilyFlow[LiveViewClient]):
         return LiveViewHost(hass, entry, client)
 
 
-def _identity(url: URL, status: ServerStatus) -> Identity:
+def _identity(url: URL, status: ServerStatus, cameras: tuple[CameraInfo, ...]) -> Identity:
+    """No unique id: the server's API names no id of its own (its cameras have theirs)."""
     return Identity(
-        unique_id=server_id(url),
+        unique_id=None,
         title=f"Camera Remote server ({url.host})",
         model=f"Camera Remote server {status.version}",
+        devices=frozenset(camera.id for camera in cameras),
     )

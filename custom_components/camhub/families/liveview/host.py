@@ -18,7 +18,7 @@ from ...devices import CamHubDeviceInfo
 from ..base import FamilyHost, VideoSource, fps_option
 from .entities import CAMERA_ENTITIES, SERVER_ENTITIES
 from .events import EventSupervisor, fetch_camera
-from .models import LiveViewState, server_id
+from .models import LiveViewState
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _live_source, _osd_source
 
 
@@ -39,7 +39,7 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
         status, cameras = await asyncio.gather(client.server_status(), client.cameras())
         states = await asyncio.gather(*(fetch_camera(client, info) for info in cameras))
         return LiveViewState(
-            server_id=server_id(client.transport.base_url),
+            server_id=self.entry.entry_id,
             server=status,
             cameras={state.info.id: state for state in states},
         )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from yarl import URL
-
 from ...api.liveview import CameraInfo, LiveViewStatus, OsdStatus, ServerStatus
 
 
@@ -43,8 +41,3 @@ class LiveViewState:
     def with_camera(self, camera: CameraState) -> LiveViewState:
         """A copy with one camera's state replaced (a pushed change)."""
         return replace(self, cameras={**self.cameras, camera.info.id: camera})
-
-
-def server_id(url: URL) -> str:
-    """The server's unique id: it has no serial number, so its address."""
-    return f"{url.host}:{url.port}"

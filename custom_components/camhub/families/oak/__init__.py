@@ -31,7 +31,7 @@ from .actions import (
 from .discovery import LocalDevice, async_scan_local_devices, scan_local_devices
 from .flow import PROBE_TIMEOUT, OakFlow
 from .host import POLL_MAX, POLL_MIN, OakHost, _optional, fetch_camera
-from .models import OakCameraState, OakState, StreamState, controller_id
+from .models import OakCameraState, OakState, StreamState
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN
 
 FLOW = OakFlow()
@@ -57,7 +57,6 @@ __all__ = [
     "_optional",
     "async_capture_still",
     "async_scan_local_devices",
-    "controller_id",
     "fetch_camera",
     "scan_local_devices",
 ]

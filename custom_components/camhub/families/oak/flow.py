@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import aiohttp
@@ -10,11 +10,10 @@ from homeassistant.core import HomeAssistant
 from yarl import URL
 
 from ...api.errors import CamHubError, ConnectError
-from ...api.oak import OakClient
+from ...api.oak import CameraInfo, OakClient
 from ..base import FamilyFlow, Identity, entry_url
 from .discovery import async_scan_local_devices
 from .host import OakHost
-from .models import controller_id
 
 if TYPE_CHECKING:
     from ...data import CamHubConfigEntry
@@ -38,7 +37,7 @@ class OakFlow(FamilyFlow[OakClient]):
             raise
         except CamHubError:
             return None
-        return _identity(url, len(cameras))
+        return _identity(url, cameras)
 
     def create_client(self, session: aiohttp.ClientSession, data: Mapping[str, Any]) -> OakClient:
         """The controller's API (no credentials)."""
@@ -47,7 +46,7 @@ class OakFlow(FamilyFlow[OakClient]):
     async def validate(self, client: OakClient) -> Identity:
         """The controller lists its cameras: that is all there is to check."""
         cameras = await client.cameras()
-        return _identity(client.transport.base_url, len(cameras))
+        return _identity(client.transport.base_url, cameras)
 
     def create_host(
         self, hass: HomeAssistant, entry: CamHubConfigEntry, client: OakClient
@@ -71,9 +70,12 @@ class OakFlow(FamilyFlow[OakClient]):
         ]
 
 
-def _identity(url: URL, count: int) -> Identity:
+def _identity(url: URL, cameras: Sequence[CameraInfo]) -> Identity:
+    """No unique id: the Robopipe API names no controller id (only its mDNS host name does)."""
+    count = len(cameras)
     return Identity(
-        unique_id=controller_id(url),
+        unique_id=None,
         title=f"Robopipe controller ({url.host})",
         model=f"Robopipe controller with {count} OAK camera{'s' if count != 1 else ''}",
+        devices=frozenset(camera.mxid for camera in cameras),
     )

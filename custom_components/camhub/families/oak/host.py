@@ -20,7 +20,7 @@ from ...descriptions import PlacedEntity
 from ...devices import CamHubDeviceInfo
 from ..base import FamilyHost, VideoSource, fps_option
 from .entities import camera_entities
-from .models import OakCameraState, OakState, StreamState, controller_id
+from .models import OakCameraState, OakState, StreamState
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _source
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class OakHost(FamilyHost[OakClient, OakState]):
         infos = await api.cameras()
         cameras = await asyncio.gather(*(fetch_camera(api, info) for info in infos))
         state = OakState(
-            controller_id=controller_id(api.transport.base_url),
+            controller_id=self.entry.entry_id,
             cameras={camera.info.mxid: camera for camera in cameras},
         )
         self.next_interval(self.coordinator.data, state)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from yarl import URL
-
 from ...api.oak import (
     CameraInfo,
     CameraStats,
@@ -68,8 +66,3 @@ class OakState:
     def settings(self) -> dict[str, OakCameraState]:
         """Everything but statistics, to tell a change from a quiet poll."""
         return {mxid: camera.settings() for mxid, camera in self.cameras.items()}
-
-
-def controller_id(url: URL) -> str:
-    """The controller's unique id: it has no serial number, so its address."""
-    return f"{url.host}:{url.port}"
