@@ -224,6 +224,12 @@ class Intercom2N(SimDevice):
         """A logical input (e.g. "input1") changes."""
         self.emit("InputChanged", {"port": port, "state": active})
 
+    async def stop(self) -> None:
+        """Power off: no call or switch timer outlives the device."""
+        self.calls.reset()
+        self.switches.reset()
+        await super().stop()
+
     async def restart(self, down_for: float = 1.0) -> None:
         """Reboot: subscriptions, history, calls and switch states are forgotten."""
         self.log.reboot()
@@ -260,7 +266,8 @@ class Intercom2N(SimDevice):
         for path, handler in services.items():
             app.router.add_route("GET", path, _answering(handler))
             app.router.add_route("POST", path, _answering(handler))
-        app.router.add_post("/sim/{action}", _answering(self._control))
+        for path in CONTROL_PATHS:
+            app.router.add_post(path, _answering(self._control))
 
     def error_response(self, status: int, message: str) -> web.Response:
         """Unknown path, wrong method or an injected status, as a 2N envelope."""
@@ -432,7 +439,7 @@ class Intercom2N(SimDevice):
 
     async def _control(self, request: web.Request, params: dict[str, str]) -> Result:
         """`POST /sim/<action>`: what a visitor or the door does (simulator only)."""
-        action = request.match_info["action"]
+        action = request.path.removeprefix("/sim/")
         state = params.get("state", "1").lower() in ("1", "true", "in", "on", "opened", "open")
         try:
             if action == "ring":
@@ -440,16 +447,12 @@ class Intercom2N(SimDevice):
             if action in ("answer", "hangup"):
                 method = self.calls.answer if action == "answer" else self.calls.hang_up
                 return {"done": method()}
-            if action == "motion":
-                self.motion(state)
-            elif action == "door":
-                self.door(state)
+            if action == "switch":
+                self.switches.set_active(_int_param(params, "switch"), state)
             elif action == "input":
                 self.set_input(params.get("port", "input1"), state)
-            elif action == "switch":
-                self.switches.set_active(_int_param(params, "switch"), state)
             else:
-                raise ApiError(ERR_NOT_SUPPORTED)
+                (self.motion if action == "motion" else self.door)(state)
         except SwitchError as err:
             raise ApiError(ERR_INVALID_PARAM, err.param) from None
         return None
