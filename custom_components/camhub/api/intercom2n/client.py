@@ -10,7 +10,8 @@ subscription the client long-polls (`/api/log/subscribe`, `/api/log/pull`): the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any
 
 import aiohttp
 
@@ -187,10 +188,7 @@ class Intercom2NClient:
     async def log_unsubscribe(self, subscription: int) -> None:
         """Close a subscription (an unknown one raises `SubscriptionNotFoundError`)."""
         try:
-            result_of(
-                await self.transport.get_json("/api/log/unsubscribe", {"id": subscription}),
-                allow_empty=True,
-            )
+            _confirmed(await self.transport.get_json("/api/log/unsubscribe", {"id": subscription}))
         except DeviceError as err:
             if err.code == ERROR_INVALID_PARAMETER:
                 raise SubscriptionNotFoundError(err.code, err.description, err.param) from err
@@ -200,11 +198,11 @@ class Intercom2NClient:
 
     async def switch_caps(self) -> tuple[SwitchCaps, ...]:
         """Every switch with its mode (needs the Switch monitoring privilege)."""
-        return parse_switch_caps(await self._switch_json("/api/switch/caps", {}))
+        return await self._switch_request("/api/switch/caps", {}, parse_switch_caps)
 
     async def switch_status(self) -> tuple[SwitchStatus, ...]:
         """Every switch's state (needs the Switch monitoring privilege)."""
-        return parse_switch_status(await self._switch_json("/api/switch/status", {}))
+        return await self._switch_request("/api/switch/status", {}, parse_switch_status)
 
     async def switch_ctrl(self, switch: int, action: SwitchAction) -> None:
         """Switch `switch` on / off / trigger it (needs the Switch control privilege).
@@ -214,12 +212,14 @@ class Intercom2NClient:
         if switch < 1:
             raise ValueError("switch ids start at 1")
         params: dict[str, str | int] = {"switch": switch, "action": SwitchAction(action).value}
-        result_of(await self._switch_json("/api/switch/ctrl", params), allow_empty=True)
+        await self._switch_request("/api/switch/ctrl", params, _confirmed)
 
-    async def _switch_json(self, path: str, params: dict[str, str | int]) -> object:
-        """A switch request: a missing privilege is the switch service's own error."""
+    async def _switch_request[T](
+        self, path: str, params: dict[str, str | int], parse: Callable[[Any], T]
+    ) -> T:
+        """A switch request: a missing privilege (code 10) is the switch service's own error."""
         try:
-            return await self.transport.get_json(path, params)
+            return parse(await self.transport.get_json(path, params))
         except AccessDeniedError as err:
             raise SwitchPrivilegeError(str(err)) from err
 
@@ -228,3 +228,8 @@ class Intercom2NClient:
     async def call_status(self) -> CallStatus:
         """The intercom's call sessions right now (needs the Call monitoring privilege)."""
         return parse_call_status(await self.transport.get_json("/api/call/status"))
+
+
+def _confirmed(data: Any) -> None:
+    """An answer that only confirms (`{"success": true}`); an error body raises."""
+    result_of(data, allow_empty=True)
