@@ -44,6 +44,7 @@ from custom_components.camhub.api.intercom2n import (
     parse_switch_caps,
     parse_switch_status,
 )
+from custom_components.camhub.api.intercom2n import client as client_module
 from custom_components.camhub.api.intercom2n.models import as_bool, as_int, result_of
 from simulator import Intercom2N, Simulator
 from simulator.intercom2n_io import SimSwitch
@@ -149,6 +150,22 @@ async def test_a_pull_cut_off_by_a_restart_is_a_connection_error(
         await client.log_pull(sub, timeout=0)
 
 
+async def test_oversized_and_failed_log_answers(
+    client: Intercom2NClient, door: Intercom2N, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = await client.log_subscribe(["MotionDetected"], duration=30)
+    for _ in range(5):
+        door.motion(True)
+    monkeypatch.setattr(client_module, "PULL_BODY_MAX", 200)
+    with pytest.raises(ProtocolError, match="exceeds"):
+        await client.log_pull(sub, timeout=0)
+    door.faults.status = 503
+    for request in (client.log_unsubscribe(sub), client.log_pull(sub, timeout=0)):
+        with pytest.raises(DeviceError) as err:
+            await request
+        assert not isinstance(err.value, SubscriptionNotFoundError)
+
+
 async def test_switches(client: Intercom2NClient, door: Intercom2N) -> None:
     caps = await client.switch_caps()
     assert caps == (
@@ -218,6 +235,9 @@ def test_each_log_event_becomes_its_type() -> None:
     )
     assert parse_event(record("DoorStateChanged", state="opened")) == DoorStateChanged(
         7, 1000, 40, True
+    )
+    assert parse_event(record("DoorStateChanged", state=False)) == DoorStateChanged(
+        7, 1000, 40, False
     )
     assert parse_event(record("InputChanged", port="input1", state=False)) == InputChanged(
         7, 1000, 40, "input1", False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 import aiohttp
 import pytest
@@ -284,4 +284,60 @@ async def test_idle_pulls_per_minute_follow_the_pull_timeout(
     pulls = door.stats.requests["/api/log/pull"]
     assert 2 <= pulls <= 4  # one per pull_timeout: 60 a minute at 1 s, 2 at the default 30 s
     assert recorder.events == []
+    await stopped(task)
+
+
+class ScriptedClient(Intercom2NClient):
+    """A device whose pulls answer from a script: lists of events, or errors to raise."""
+
+    def __init__(self, script: list[list[LogEvent] | CamHubError]) -> None:
+        self.script = script
+        self.includes: list[str] = []
+        self.done = asyncio.Event()
+
+    async def log_caps(self) -> tuple[str, ...]:
+        return ("MotionDetected",)
+
+    async def log_subscribe(
+        self, events: Iterable[str], duration: int, include: str = "new"
+    ) -> int:
+        self.includes.append(include)
+        return len(self.includes)
+
+    async def log_pull(self, subscription: int, timeout: int) -> list[LogEvent]:
+        if not self.script:
+            self.done.set()
+            await asyncio.Event().wait()
+        step = self.script.pop(0)
+        if isinstance(step, CamHubError):
+            raise step
+        return step
+
+
+def motion(event_id: int, boot: int) -> MotionDetected:
+    return MotionDetected(event_id, boot + 100 + event_id, 100 + event_id, True)
+
+
+async def test_replays_drop_repeats_within_a_boot_and_keep_a_new_boots_events() -> None:
+    lost = SubscriptionNotFoundError(12, "invalid parameter value", "id")
+    client = ScriptedClient(
+        [
+            [motion(5, boot=1000)],
+            lost,
+            [motion(5, boot=1000), motion(6, boot=1001)],  # replay: 5 again, then 6 (rounding)
+            lost,
+            [motion(2, boot=5000)],  # the intercom restarted: ids from 1 again, a new boot
+            [motion(1, boot=5000), MotionDetected(7, None, None, True)],  # no replay, any id
+        ]
+    )
+    recorder = Recorder()
+    pump = EventLog(client, recorder.on_event)  # no connection callback: fine
+    task = asyncio.create_task(pump.run())
+    async with asyncio.timeout(5):
+        await client.done.wait()
+    assert [e.id for e, _ in recorder.events] == [5, 6, 2, 1, 7]
+    assert pump.stats.duplicates == 1
+    assert client.includes[0] == "new"
+    assert all(include.startswith("-") for include in client.includes[1:])
+    assert pump.connected is True
     await stopped(task)

@@ -15,13 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from ..errors import (
-    AccessDeniedError,
-    ConnectError,
-    DeviceError,
-    DeviceTimeoutError,
-    ProtocolError,
-)
+from ..errors import AccessDeniedError, DeviceError, ProtocolError
 from ..mjpeg import boundary_from_content_type, iter_frames
 from ..transport import AuthMode, Reply, Transport, stream_timeout
 from .logevents import LogEvent, parse_log_caps, parse_pull, parse_subscribe
@@ -173,16 +167,12 @@ class Intercom2NClient:
         async with self.transport.open(
             "GET", path, params=params, client_timeout=client_timeout
         ) as resp:
+            # A read that breaks or stalls leaves `open` as ConnectError / DeviceTimeoutError.
             body = bytearray()
-            try:
-                async for chunk in resp.content.iter_any():
-                    body += chunk
-                    if len(body) > PULL_BODY_MAX:
-                        raise ProtocolError(f"{path}: answer exceeds {PULL_BODY_MAX} bytes")
-            except TimeoutError as err:
-                raise DeviceTimeoutError(f"{path}: timed out reading") from err
-            except (aiohttp.ClientError, OSError) as err:
-                raise ConnectError(f"{path}: {err}") from err
+            async for chunk in resp.content.iter_any():
+                body += chunk
+                if len(body) > PULL_BODY_MAX:
+                    raise ProtocolError(f"{path}: answer exceeds {PULL_BODY_MAX} bytes")
         return Reply(resp.status, resp.content_type, bytes(body)).json()
 
     async def log_unsubscribe(self, subscription: int) -> None:
