@@ -341,3 +341,13 @@ async def test_replays_drop_repeats_within_a_boot_and_keep_a_new_boots_events() 
     assert all(include.startswith("-") for include in client.includes[1:])
     assert pump.connected is True
     await stopped(task)
+
+
+async def test_the_measurement_runs(socket_enabled: None) -> None:
+    """`python -m benchmarks.intercom_log` at its smallest: every figure is there."""
+    from benchmarks.intercom_log import measure
+
+    result = await measure(rings=2, spacing=0.05, idle=1.2, pull_timeout=1)
+    assert result.rings_seen == 2 and result.ring_after_restart_seen
+    assert result.latency_ms_p50 <= result.latency_ms_p95 <= result.latency_ms_max
+    assert result.idle_pulls >= 1
