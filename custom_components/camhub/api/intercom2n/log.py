@@ -128,8 +128,11 @@ class EventLog:
         if self.subscription is None:
             await self._subscribe()
         assert self.subscription is not None
+        # Until the channel is known to work (at start, after a failure) a pull answers at once:
+        # recovery is noticed and reported now, not one pull timeout later.
+        timeout = self.settings.pull_timeout if self.connected else 0
         try:
-            events = await self.client.log_pull(self.subscription, self.settings.pull_timeout)
+            events = await self.client.log_pull(self.subscription, timeout)
         except SubscriptionNotFoundError:
             self.stats.lost_subscriptions += 1
             self.subscription = None
