@@ -351,3 +351,22 @@ async def test_the_measurement_runs(socket_enabled: None) -> None:
     assert result.rings_seen == 2 and result.ring_after_restart_seen
     assert result.latency_ms_p50 <= result.latency_ms_p95 <= result.latency_ms_max
     assert result.idle_pulls >= 1
+
+
+async def test_a_failing_handler_does_not_stop_the_channel(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = ScriptedClient([[motion(1, boot=10), motion(2, boot=10)]])
+    delivered: list[int] = []
+
+    def handler(event: LogEvent) -> None:
+        if event.id == 1:
+            raise RuntimeError("a bug in the consumer")
+        delivered.append(event.id)
+
+    task = asyncio.create_task(EventLog(client, handler).run())
+    async with asyncio.timeout(5):
+        await client.done.wait()
+    assert delivered == [2]
+    assert "the handler of MotionDetected(id=1" in caplog.text
+    await stopped(task)

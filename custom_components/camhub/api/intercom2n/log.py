@@ -180,7 +180,10 @@ class EventLog:
             self._catching_up = False  # ids only grow from here: nothing later repeats
             self.stats.events += 1
             self.stats.last_event = time.monotonic()
-            self._on_event(event)
+            try:
+                self._on_event(event)
+            except Exception:  # a consumer's bug must not stop the channel for every event
+                _LOGGER.exception("2N event log: the handler of %s failed", event)
         if not events:
             self._catching_up = False
 
