@@ -53,6 +53,7 @@ def test_calls_to_the_intercom_do_not_ring_the_doorbell() -> None:
     reducer = EventReducer()
     assert reducer.apply(call(1, "ringing", direction="incoming")) is None
     assert reducer.state.call is CallPhase.RINGING
+    assert reducer.apply(call(2, "ringing", direction="incoming")) is None
 
 
 def test_the_busiest_call_decides_the_phase() -> None:
@@ -92,7 +93,9 @@ def test_seeded_from_the_device_and_a_restart_ends_the_calls() -> None:
     )
     state = reducer.seed(status, [SwitchStatus(1, True, False, False)])
     assert state.call is CallPhase.RINGING and dict(state.switches) == {1: True}
-    assert reducer.apply(call(9, "ringing", session=4)) is None  # already ringing: no new ring
+    # The log's record of that call starting still is its ring (the seed came after it).
+    assert reducer.apply(call(9, "ringing", session=4)) == Ring(9, 1009, None, PEER, 4)
+    assert reducer.apply(call(10, "ringing", session=4)) is None
     assert reducer.seed() is reducer.state  # nothing read: nothing changes
     reducer.apply(DeviceState(1, None, None, "startup"))
     assert reducer.state.call is CallPhase.IDLE

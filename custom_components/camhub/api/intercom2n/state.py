@@ -67,6 +67,7 @@ class EventReducer:
         self.state = state or IntercomState()
         self._sessions: dict[int | None, tuple[CallPhase, str | None]] = {}
         self._button: str | None = None  # a call button pressed and not yet followed by a call
+        self._rung: set[int | None] = set()  # sessions already reported as a ring
 
     def seed(
         self, call: CallStatus | None = None, switches: Iterable[SwitchStatus] = ()
@@ -108,6 +109,7 @@ class EventReducer:
                 state = replace(state, inputs=_with(state.inputs, port, active))
             case DeviceState(state="startup"):
                 self._sessions.clear()  # a restart ends every call
+                self._rung.clear()
                 state = self._with_calls(state)
             case _:
                 pass
@@ -116,13 +118,17 @@ class EventReducer:
 
     def _call(self, event: CallStateChanged) -> Ring | None:
         phase = call_phase(event.state)
-        before = self._sessions.get(event.session, (CallPhase.IDLE, None))[0]
         if phase is CallPhase.IDLE:
             self._sessions.pop(event.session, None)
-        else:
-            self._sessions[event.session] = (phase, event.peer)
-        if phase is not CallPhase.RINGING or before is not CallPhase.IDLE:
+            self._rung.discard(event.session)
             return None
+        self._sessions[event.session] = (phase, event.peer)
+        # The log only holds what happened after the subscription (or a replay that the pump
+        # de-duplicates), so a session's first connecting / ringing record is a new call,
+        # whatever `seed` read: a ring is never lost to a seed that already saw the call.
+        if phase is not CallPhase.RINGING or event.session in self._rung:
+            return None
+        self._rung.add(event.session)
         if event.direction != "outgoing":
             return None  # a call *to* the intercom is not a visitor at the door
         button, self._button = self._button, None
