@@ -1,15 +1,23 @@
-"""2N IP intercom (HTTP API): identity, camera capabilities, JPEG snapshots, MJPEG and history.
+"""2N IP intercom (HTTP API): identity, camera, event log, switches and calls.
 
-Modelled on the 2N HTTP API manual (5.8.2 api/camera/snapshot) and what 2N devices really
-answer: JSON envelopes ``{"success": ..., "result" | "error": ...}``, parameter errors with
-HTTP 200 and codes 11 (missing) / 12 (invalid) / 10 (no Camera Monitoring privilege), and
-code 9 with HTTP 401 plus a challenge when authentication fails. `/api/system/info` is
-public, which is how the integration identifies a 2N host before asking for credentials.
+Modelled on the 2N HTTP API manual (5.8.2 api/camera/snapshot, 5.10 api/log, 5.4 api/switch,
+api/call/status) and what 2N devices really answer: JSON envelopes
+``{"success": ..., "result" | "error": ...}``, parameter errors with HTTP 200 and codes 11
+(missing) / 12 (invalid) / 10 (a privilege missing), and code 9 with HTTP 401 plus a challenge
+when authentication fails. `/api/system/info` is public, which is how the integration
+identifies a 2N host before asking for credentials.
+
+The event log (`intercom2n_log.py`) long-polls for real; switches and calls
+(`intercom2n_io.py`) report their changes in it. Tests, the demo and people drive what a
+visitor would do through methods (`ring()`, `motion()`, ...) or the simulator-only control
+paths `POST /sim/<action>` (no login; see `CONTROL_PATHS` and `python -m simulator.control`).
+A `restart()` forgets subscriptions, history, calls and switch states, like a reboot.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypedDict
@@ -19,12 +27,53 @@ from aiohttp import web
 from .auth import AuthScheme
 from .device import SimDevice
 from .frames import FrameClock
+from .intercom2n_io import CallMachine, SimSwitch, SwitchBank, SwitchError, default_switches
+from .intercom2n_log import (
+    DURATION_DEFAULT,
+    DURATION_MAX,
+    TIMEOUT_MAX,
+    EventLogService,
+    InvalidIncludeError,
+    Record,
+    UnknownSubscriptionError,
+)
 from .mjpeg import serve_mjpeg
 
 JPEG_RESOLUTIONS: tuple[tuple[int, int], ...] = ((160, 120), (320, 240), (640, 480), (1280, 960))
 HISTORY_MAX = (1280, 960)  # frames from memory (`time`) are never larger than this
 HISTORY_SECONDS = 30
 MAX_FPS = 15
+
+LOG_EVENTS: tuple[str, ...] = (
+    "DeviceState",
+    "KeyPressed",
+    "KeyReleased",
+    "CallStateChanged",
+    "MotionDetected",
+    "SwitchStateChanged",
+    "DoorStateChanged",
+    "InputChanged",
+    "CodeEntered",
+    "CardEntered",
+    "RegistrationStateChanged",
+)
+# Which privilege a user needs to see an event (manual, 5.10.2); the others need none.
+EVENT_PRIVILEGES = {
+    "KeyPressed": "keypad_monitoring",
+    "KeyReleased": "keypad_monitoring",
+    "CodeEntered": "keypad_monitoring",
+    "CardEntered": "uid_monitoring",
+    "CallStateChanged": "call_monitoring",
+    "RegistrationStateChanged": "call_monitoring",
+    "SwitchStateChanged": "io_monitoring",
+    "InputChanged": "io_monitoring",
+}
+PRIVILEGES = frozenset(
+    {"switch_monitoring", "switch_control", "call_monitoring", "io_monitoring"}
+    | set(EVENT_PRIVILEGES.values())
+)
+CONTROL_ACTIONS = ("ring", "answer", "hangup", "motion", "door", "input", "switch")
+CONTROL_PATHS = frozenset(f"/sim/{action}" for action in CONTROL_ACTIONS)
 
 # 2N API error codes (HTTP API manual, "Error codes").
 ERR_NOT_SUPPORTED = 1
@@ -58,6 +107,10 @@ class Intercom2NOptions(TypedDict, total=False):
     auth: AuthScheme
     external_camera: bool
     camera_privilege: bool
+    privileges: frozenset[str]
+    switches: list[SimSwitch]
+    log_events: tuple[str, ...]
+    ring_timeout: float | None
     port: int
 
 
@@ -105,7 +158,7 @@ class Intercom2N(SimDevice):
 
     family: ClassVar[str] = "intercom_2n"
     realm: ClassVar[str] = "HTTP API"
-    public_paths: ClassVar[frozenset[str]] = frozenset({"/api/system/info"})
+    public_paths: ClassVar[frozenset[str]] = frozenset({"/api/system/info"}) | CONTROL_PATHS
 
     def __init__(
         self,
@@ -120,6 +173,10 @@ class Intercom2N(SimDevice):
         auth: AuthScheme = "digest",
         external_camera: bool = True,
         camera_privilege: bool = True,
+        privileges: frozenset[str] = PRIVILEGES,
+        switches: list[SimSwitch] | None = None,
+        log_events: tuple[str, ...] = LOG_EVENTS,
+        ring_timeout: float | None = 30.0,
         port: int = 0,
         clock: FrameClock | None = None,
         executor: Executor | None = None,
@@ -139,6 +196,47 @@ class Intercom2N(SimDevice):
         self.sw_version = sw_version
         self.external_camera = external_camera  # settable: the external camera comes and goes
         self.camera_privilege = camera_privilege  # False: user lacks Camera Monitoring
+        self.privileges = set(privileges)  # settable: the user's other privileges
+        self.log_events = log_events  # what /api/log/caps lists
+        self.log = EventLogService()
+        self.switches = SwitchBank(switches or default_switches(), self.emit)
+        self.calls = CallMachine(self.emit, ring_timeout=ring_timeout)
+
+    # --- what happens at the door (tests, the demo, /sim/<action>) ----------------------------
+
+    def emit(self, event: str, params: dict[str, Any]) -> Record:
+        """Record an event in the log (queued for every subscription that wants it)."""
+        return self.log.emit(event, params)
+
+    def ring(self, button: str = "1") -> int:
+        """A visitor presses call button `button`; returns the new call's session."""
+        return self.calls.ring(button).session
+
+    def motion(self, active: bool = True) -> None:
+        """The camera's motion detector starts (or stops) seeing motion."""
+        self.emit("MotionDetected", {"state": "in" if active else "out"})
+
+    def door(self, is_open: bool) -> None:
+        """The door contact reports the door opened or closed."""
+        self.emit("DoorStateChanged", {"state": "opened" if is_open else "closed"})
+
+    def set_input(self, port: str, active: bool) -> None:
+        """A logical input (e.g. "input1") changes."""
+        self.emit("InputChanged", {"port": port, "state": active})
+
+    async def stop(self) -> None:
+        """Power off: no call or switch timer outlives the device."""
+        self.calls.reset()
+        self.switches.reset()
+        await super().stop()
+
+    async def restart(self, down_for: float = 1.0) -> None:
+        """Reboot: subscriptions, history, calls and switch states are forgotten."""
+        self.log.reboot()
+        self.calls.reset()
+        self.switches.reset()
+        await super().restart(down_for)
+        self.emit("DeviceState", {"state": "startup"})
 
     @property
     def sources(self) -> list[str]:
@@ -155,6 +253,21 @@ class Intercom2N(SimDevice):
         app.router.add_get("/api/camera/caps", self._caps)
         app.router.add_route("GET", "/api/camera/snapshot", self._snapshot)
         app.router.add_route("POST", "/api/camera/snapshot", self._snapshot)
+        services = {
+            "/api/log/caps": self._log_caps,
+            "/api/log/subscribe": self._log_subscribe,
+            "/api/log/pull": self._log_pull,
+            "/api/log/unsubscribe": self._log_unsubscribe,
+            "/api/switch/caps": self._switch_caps,
+            "/api/switch/status": self._switch_status,
+            "/api/switch/ctrl": self._switch_ctrl,
+            "/api/call/status": self._call_status,
+        }
+        for path, handler in services.items():
+            app.router.add_route("GET", path, _answering(handler))
+            app.router.add_route("POST", path, _answering(handler))
+        for path in CONTROL_PATHS:
+            app.router.add_post(path, _answering(self._control))
 
     def error_response(self, status: int, message: str) -> web.Response:
         """Unknown path, wrong method or an injected status, as a 2N envelope."""
@@ -240,3 +353,130 @@ class Intercom2N(SimDevice):
         if (width, height) not in JPEG_RESOLUTIONS:
             raise ApiError(ERR_INVALID_PARAM, "width")
         return SnapshotRequest(width, height, source, fps, history)
+
+    # --- log, switch and call services --------------------------------------------------------
+
+    def _visible_events(self) -> frozenset[str]:
+        """The events the user's privileges let it see."""
+        return frozenset(
+            name
+            for name in self.log_events
+            if EVENT_PRIVILEGES.get(name) in (None, *self.privileges)
+        )
+
+    async def _log_caps(self, request: web.Request, params: dict[str, str]) -> Result:
+        return {"events": list(self.log_events)}
+
+    async def _log_subscribe(self, request: web.Request, params: dict[str, str]) -> Result:
+        names = [n for n in params.get("filter", "").split(",") if n.strip()]
+        if any(name.strip() not in self.log_events for name in names):
+            raise ApiError(ERR_INVALID_PARAM, "filter")
+        wanted = {name.strip() for name in names} or set(self.log_events)
+        duration = _int_param(params, "duration") if "duration" in params else DURATION_DEFAULT
+        if not 1 <= duration <= DURATION_MAX:
+            raise ApiError(ERR_INVALID_PARAM, "duration")
+        try:
+            sub_id = self.log.subscribe(
+                wanted & self._visible_events(), params.get("include", "new"), duration
+            )
+        except InvalidIncludeError:
+            raise ApiError(ERR_INVALID_PARAM, "include") from None
+        return {"id": sub_id}
+
+    async def _log_pull(self, request: web.Request, params: dict[str, str]) -> Result:
+        sub_id = _int_param(params, "id")
+        timeout = _int_param(params, "timeout") if "timeout" in params else 0
+        if not 0 <= timeout <= TIMEOUT_MAX:
+            raise ApiError(ERR_INVALID_PARAM, "timeout")
+        try:
+            records = await self.log.pull(sub_id, timeout)
+        except UnknownSubscriptionError:
+            raise ApiError(ERR_INVALID_PARAM, "id") from None
+        return {"events": [record.to_json() for record in records]}
+
+    async def _log_unsubscribe(self, request: web.Request, params: dict[str, str]) -> Result:
+        try:
+            self.log.unsubscribe(_int_param(params, "id"))
+        except UnknownSubscriptionError:
+            raise ApiError(ERR_INVALID_PARAM, "id") from None
+        return None
+
+    def _require(self, privilege: str) -> None:
+        if privilege not in self.privileges:
+            raise ApiError(ERR_PRIVILEGES)
+
+    def _selected(self, params: dict[str, str]) -> list[SimSwitch]:
+        """Every switch, or the one `switch` names."""
+        if "switch" not in params:
+            return list(self.switches.switches.values())
+        sim = self.switches.switches.get(_int_param(params, "switch"))
+        if sim is None:
+            raise ApiError(ERR_INVALID_PARAM, "switch")
+        return [sim]
+
+    async def _switch_caps(self, request: web.Request, params: dict[str, str]) -> Result:
+        self._require("switch_monitoring")
+        return {"switches": [sim.caps() for sim in self._selected(params)]}
+
+    async def _switch_status(self, request: web.Request, params: dict[str, str]) -> Result:
+        self._require("switch_monitoring")
+        return {"switches": [sim.status() for sim in self._selected(params)]}
+
+    async def _switch_ctrl(self, request: web.Request, params: dict[str, str]) -> Result:
+        self._require("switch_control")
+        switch = _int_param(params, "switch")
+        if "action" not in params:
+            raise ApiError(ERR_MISSING_PARAM, "action")
+        try:
+            self.switches.control(switch, params["action"])
+        except SwitchError as err:
+            raise ApiError(ERR_INVALID_PARAM, err.param) from None
+        return None
+
+    async def _call_status(self, request: web.Request, params: dict[str, str]) -> Result:
+        self._require("call_monitoring")
+        return {"sessions": self.calls.status()}
+
+    async def _control(self, request: web.Request, params: dict[str, str]) -> Result:
+        """`POST /sim/<action>`: what a visitor or the door does (simulator only)."""
+        action = request.path.removeprefix("/sim/")
+        state = params.get("state", "1").lower() in ("1", "true", "in", "on", "opened", "open")
+        try:
+            if action == "ring":
+                return {"session": self.ring(params.get("button", "1"))}
+            if action in ("answer", "hangup"):
+                method = self.calls.answer if action == "answer" else self.calls.hang_up
+                return {"done": method()}
+            if action == "switch":
+                self.switches.set_active(_int_param(params, "switch"), state)
+            elif action == "input":
+                self.set_input(params.get("port", "input1"), state)
+            else:
+                (self.motion if action == "motion" else self.door)(state)
+        except SwitchError as err:
+            raise ApiError(ERR_INVALID_PARAM, err.param) from None
+        return None
+
+
+type Result = dict[str, Any] | None
+type ServiceHandler = Callable[[web.Request, dict[str, str]], Awaitable[Result]]
+
+
+def _answering(handler: ServiceHandler) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """An aiohttp handler: parameters from query and form, the result in a 2N envelope."""
+
+    async def answer(request: web.Request) -> web.Response:
+        params: dict[str, str] = dict(request.query)
+        if request.method == "POST" and request.body_exists:
+            form = await request.post()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        try:
+            result = await handler(request, params)
+        except ApiError as err:
+            return api_error(err.code, err.param)
+        body: dict[str, Any] = {"success": True}
+        if result is not None:
+            body["result"] = result
+        return web.json_response(body)
+
+    return answer
