@@ -248,20 +248,38 @@ async def test_entry_without_cameras_checks_the_token(
     assert aipix.link_requests["preview"] == 1 and aipix.batch_sizes == []
 
 
-async def test_token_revoked_reauth_after_three_polls(
+async def test_token_revoked_prompts_within_a_minute_of_the_first_refusal(
+    hass: HomeAssistant,
+    aipix: AipixServer,
+    aipix_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One refusal does not prompt (a reboot); refused logins are retried every 20 s, not 5 min."""
+    aipix.token = "revoked"
+    await tick(hass, freezer, 301)  # the regular poll sees the first refusal
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert hass.states.get(CAM1).state == STATE_UNAVAILABLE
+    await tick(hass, freezer, 21)  # retried soon: the second refusal
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    await tick(hass, freezer, 21)  # the third: 42 s after the first, the user is asked
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == ["reauth"]
+
+
+async def test_a_refusal_during_a_reboot_does_not_prompt(
     hass: HomeAssistant,
     aipix: AipixServer,
     aipix_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     aipix.token = "revoked"
-    for _ in range(2):
-        await tick(hass, freezer, 301)
-        assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        assert hass.states.get(CAM1).state == STATE_UNAVAILABLE
     await tick(hass, freezer, 301)
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [f["context"]["source"] for f in flows] == ["reauth"]
+    aipix.token = AIPIX_TOKEN  # the server is back with the same token
+    await tick(hass, freezer, 21)
+    assert hass.states.get(CAM1).state == "idle"
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    coordinator = aipix_entry.runtime_data.coordinator
+    assert coordinator.update_interval == timedelta(minutes=5)  # back to the regular poll
 
 
 async def test_refused_camera_is_unavailable_alone(

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from homeassistant.components.camera import async_get_image
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import (
@@ -24,7 +26,7 @@ from custom_components.camhub.const import DOMAIN
 from custom_components.camhub.families.oak import POLL_MAX, POLL_MIN
 from simulator import OakController, SimOakCamera, Simulator, parse_frame_tag
 
-from .conftest import OAK_ONE, OAK_PRO, setup_oak_entry
+from .conftest import OAK_ONE, OAK_PRO, oak_data, setup_oak_entry
 from .test_camera import open_viewer
 
 PRO = "oak_d_pro_18443010d1e8ab1200"
@@ -448,3 +450,39 @@ async def test_diagnostics(
     data = await get_diagnostics_for_config_entry(hass, hass_client, oak_entry)
     text = str(data)
     assert OAK_PRO in text and "DEPTH_B_C" in text and "THE_1080_P" in text
+
+
+async def test_a_refusal_is_a_repair_not_a_reauth(
+    hass: HomeAssistant, oak: OakController, oak_entry: MockConfigEntry
+) -> None:
+    """Robopipe has no login: a 401 (a proxy in front, say) cannot be fixed by re-entering one."""
+    coordinator = oak_entry.runtime_data.coordinator
+    oak.faults.unauthorized = True
+    for _ in range(3):
+        await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"access_refused_{oak_entry.entry_id}")
+    assert issue is not None and issue.translation_key == "access_refused"
+    assert not coordinator.last_update_success
+    oak.faults.clear()
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"access_refused_{oak_entry.entry_id}") is None
+    )
+
+
+async def test_a_refusal_at_set_up_retries_and_explains(
+    hass: HomeAssistant, oak: OakController
+) -> None:
+    oak.faults.unauthorized = True
+    entry = MockConfigEntry(domain=DOMAIN, data=oak_data(oak), version=2)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"access_refused_{entry.entry_id}")
+    await hass.config_entries.async_remove(entry.entry_id)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"access_refused_{entry.entry_id}") is None

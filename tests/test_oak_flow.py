@@ -156,16 +156,16 @@ async def test_local_devices_when_search_fails(
     connection = family.create_client(
         async_get_clientsession(hass), {CONF_HOST: oak.host, CONF_PORT: oak.port, CONF_SSL: False}
     )
-    assert await family.async_local_devices(connection) == []
+    assert await family.async_local_devices(hass, connection) == []
     monkeypatch.setitem(
         sys.modules, "depthai", fake_depthai([device_info("AB12", "1.1", "X", "Y")])
     )
     await oak.stop()  # the controller cannot say which it lists: no marks
-    assert await family.async_local_devices(connection) == ["AB12 (1.1, X, Y)"]
+    assert await family.async_local_devices(hass, connection) == ["AB12 (1.1, X, Y)"]
 
 
 async def test_real_depthai_finds_nothing_without_blocking(
-    monkeypatch: pytest.MonkeyPatch,
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the real package and no OAK hardware: an empty list, the loop free meanwhile."""
     # Imported up front, as Home Assistant's loader would: loading depthai's native library
@@ -186,7 +186,7 @@ async def test_real_depthai_finds_nothing_without_blocking(
                 return
 
     task = asyncio.create_task(ticker())
-    found = await async_scan_local_devices()
+    found = await async_scan_local_devices(hass)
     done.set()
     await task
     assert found == []

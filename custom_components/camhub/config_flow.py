@@ -255,7 +255,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
         client = self._family.create_client(session, data)
         if self._local_devices is None:
-            self._local_devices = await self._family.async_local_devices(client)
+            self._local_devices = await self._family.async_local_devices(self.hass, client)
             if self._local_devices is not None:
                 return await self.async_step_local_devices()
         if await self._family.extra_step_schema(client, data) is None:

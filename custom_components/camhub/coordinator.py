@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api.errors import AuthError, CamHubError
@@ -36,6 +37,9 @@ _LOGGER = logging.getLogger(__name__)
 
 RETRY_INTERVAL = timedelta(seconds=30)
 """How often a push family whose last read failed re-reads until one works."""
+AUTH_RETRY_INTERVAL = timedelta(seconds=20)
+"""How soon a refused login is tried again: a reboot's refusal passes within seconds, and a
+real credential change then prompts within about a minute, whatever the family's poll."""
 
 
 class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
@@ -50,6 +54,8 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
         fetch: Callable[[], Awaitable[StateT]],
         poll_interval: timedelta | None,
         devices: Callable[[StateT], Mapping[str, object]],
+        *,
+        has_login: bool = True,
     ) -> None:
         """Poll at `poll_interval` until (if ever) an event channel takes over."""
         super().__init__(
@@ -61,6 +67,8 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
         )
         self._fetch = fetch
         self._devices = devices
+        self._has_login = has_login
+        self._refusal_issue = f"access_refused_{entry.entry_id}"
         self._poll_interval = poll_interval
         self._auth_failures = 0
         self._device_ids: tuple[object, frozenset[str]] = (None, frozenset())
@@ -141,20 +149,44 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
             state = await self._fetch()
         except AuthError as err:
             self._auth_failures += 1
+            if not self._has_login:
+                self._report_refusal(err)
+                self._poll_until_success()
+                raise _update_failed(err) from err
             if self.data is None or self._auth_failures >= AUTH_FAILURES_BEFORE_REAUTH:
                 raise ConfigEntryAuthFailed(
                     translation_domain=DOMAIN,
                     translation_key=err.translation_key,
                     translation_placeholders={"error": str(err)},
                 ) from err
+            self.update_interval = AUTH_RETRY_INTERVAL
             raise _update_failed(err) from err
         except CamHubError as err:
             self._poll_until_success()
             raise _update_failed(err) from err
+        if self._auth_failures and not self._has_login:
+            ir.async_delete_issue(self.hass, DOMAIN, self._refusal_issue)
         self._auth_failures = 0
-        if self.push_connected:
-            self.update_interval = None
+        self.update_interval = None if self.push_connected else self._poll_interval
         return state
+
+    def _report_refusal(self, err: AuthError) -> None:
+        """A device without a login refused CamHub: no reauth could help, a repair says why.
+
+        (A proxy in front of a Robopipe controller or a Camera Remote server that wants a
+        login, or a device that denies this client.) Entities stay unavailable and the read is
+        retried; the issue goes away once a read works.
+        """
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._refusal_issue,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="access_refused",
+            translation_placeholders={"name": self.config_entry.title, "error": str(err)},
+            data={"entry_id": self.config_entry.entry_id},
+        )
 
     def _poll_until_success(self) -> None:
         """A failed read leaves stale state that no event will repair: poll until one works.

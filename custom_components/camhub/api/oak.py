@@ -132,7 +132,12 @@ class OakNotFoundError(DeviceError):
 
 
 def parse_error(status: int, body: bytes) -> CamHubError | None:
-    """Map FastAPI's error bodies: a list `detail` (422) or a string one (404, 4xx)."""
+    """Map FastAPI's error bodies: a list `detail` (422) or a string one (404, 4xx).
+
+    401 and 403 are left to the transport (AuthError, AccessDeniedError) whatever the body.
+    """
+    if status in (401, 403):
+        return None
     try:
         detail = json.loads(body)["detail"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):

@@ -129,6 +129,8 @@ class FamilyHost[ClientT, StateT](ABC):
     platforms: ClassVar[tuple[Platform, ...]] = (Platform.CAMERA,)
     update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
     """Poll interval while no event channel pushes the state."""
+    has_login: ClassVar[bool] = True
+    """False where the device takes no credentials: a refusal is then a repair, not a reauth."""
     remove_stale_entities: ClassVar[bool] = False
     """True where an item that leaves the state is deleted for good (a CamStreamer stream),
     so its entities are removed (and, at setup, devices the state no longer has); False where
@@ -140,7 +142,12 @@ class FamilyHost[ClientT, StateT](ABC):
         self.entry = entry
         self.client = client
         self.coordinator: CamHubCoordinator[StateT] = CamHubCoordinator(
-            hass, entry, self.fetch_state, self.update_interval, self.device_infos
+            hass,
+            entry,
+            self.fetch_state,
+            self.update_interval,
+            self.device_infos,
+            has_login=self.has_login,
         )
 
     @property
@@ -229,7 +236,7 @@ class FamilyFlow[ClientT](ABC):
     ) -> FamilyHost[ClientT, Any]:
         """The per-entry host (its class is the family's `host.py`)."""
 
-    async def async_local_devices(self, client: ClientT) -> list[str] | None:
+    async def async_local_devices(self, hass: HomeAssistant, client: ClientT) -> list[str] | None:
         """Devices of this family visible from the Home Assistant host, one line each.
 
         The config flow shows them (a step without fields) so the user can match them to

@@ -32,6 +32,7 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
         Platform.SENSOR,
     )
     update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
+    has_login: ClassVar[bool] = False
 
     async def fetch_state(self) -> LiveViewState:
         """Server status, the cameras list, and the status of every connected camera."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 from dataclasses import dataclass
 from typing import Any
+
+from homeassistant.core import HomeAssistant
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -51,6 +52,6 @@ def _enum_name(value: Any) -> str:
     return str(getattr(value, "name", value))
 
 
-async def async_scan_local_devices() -> list[LocalDevice] | None:
-    """`scan_local_devices` in the default executor: the search blocks for about 0.5 s."""
-    return await asyncio.get_running_loop().run_in_executor(None, scan_local_devices)
+async def async_scan_local_devices(hass: HomeAssistant) -> list[LocalDevice] | None:
+    """`scan_local_devices` in Home Assistant's executor: the search blocks for about 0.5 s."""
+    return await hass.async_add_executor_job(scan_local_devices)

@@ -54,9 +54,9 @@ class OakFlow(FamilyFlow[OakClient]):
         """The controller's host."""
         return OakHost(hass, entry, client)
 
-    async def async_local_devices(self, client: OakClient) -> list[str] | None:
+    async def async_local_devices(self, hass: HomeAssistant, client: OakClient) -> list[str] | None:
         """OAK devices `depthai` sees from this host (✓: the controller lists it too)."""
-        devices = await async_scan_local_devices()
+        devices = await async_scan_local_devices(hass)
         if devices is None:
             return None
         try:

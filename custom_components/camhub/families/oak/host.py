@@ -82,6 +82,7 @@ class OakHost(FamilyHost[OakClient, OakState]):
         Platform.SENSOR,
     )
     update_interval: ClassVar[timedelta | None] = POLL_MIN
+    has_login: ClassVar[bool] = False
 
     def __init__(self, hass: HomeAssistant, entry: CamHubConfigEntry, client: OakClient) -> None:
         """No write yet; the poll starts at `POLL_MIN`."""
