@@ -103,6 +103,7 @@ class LiveViewServer(SimDevice):
         self.cameras: dict[str, SimCamera] = {c.id: c for c in (cameras or default)}
         self.string_status = string_status
         self.websocket = websocket
+        self.version = "3.0.0"  # the server's version; tests change it as an upgrade would
         self.keepalive = KEEPALIVE
         self.started_at = time.monotonic()
         self.ws_opened = 0  # WebSockets ever accepted
@@ -194,7 +195,7 @@ class LiveViewServer(SimDevice):
             {
                 "success": True,
                 "server": {
-                    "version": "3.0.0",
+                    "version": self.version,
                     "sdkVersion": "V2.02.00",
                     "uptime": int(time.monotonic() - self.started_at),
                     "platform": "linux-x64",

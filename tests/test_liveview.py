@@ -18,6 +18,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
 
 from custom_components.camhub.const import DOMAIN
 from simulator import LiveViewServer, SimCamera, parse_frame_tag
@@ -426,3 +427,20 @@ async def test_fetch_camera_and_validate(hass: HomeAssistant, liveview: LiveView
         pytest.raises(NoFrameError),
     ):
         await _first_frame(never, LIVEVIEW_CAM_A, 0.01)
+
+
+async def test_server_device_named_by_translation_and_firmware_followed(
+    hass: HomeAssistant, liveview: LiveViewServer, liveview_entry: MockConfigEntry
+) -> None:
+    """The generic server name comes from strings.json; a new version reaches the registry."""
+    devices = dr.async_get(hass)
+    server = devices.async_get_device_by_identifier(
+        (DOMAIN, liveview_entry.entry_id), liveview_entry.entry_id
+    )
+    assert server is not None and server.name == "Camera Remote server"
+    assert server.configuration_url == str(URL(liveview.url))
+    liveview.version = "3.1.0"
+    await liveview_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    server = devices.async_get(server.id)
+    assert server is not None and server.sw_version == "3.1.0"  # without a reload

@@ -25,7 +25,12 @@ def test_every_error_translation_key_exists() -> None:
     used = set()
     for path in COMPONENT.rglob("*.py"):
         used.update(re.findall(r'translation_key\s*=\s*"([a-z_]+)"', path.read_text()))
-    sections = (strings["exceptions"], strings["entity"].get("camera", {}))
+    sections = (
+        strings["exceptions"],
+        strings["entity"].get("camera", {}),
+        strings.get("device", {}),
+        strings.get("issues", {}),
+    )
     known = set().union(*sections)
     for platform in strings["entity"].values():
         known.update(platform)

@@ -12,7 +12,7 @@ from collections.abc import Coroutine
 from typing import Any, Final
 
 from homeassistant.const import CONF_VERIFY_SSL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -52,6 +52,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CamHubConfigEntry) -> bo
 
     entry.runtime_data = CamHubRuntime(host=host, hub_factory=hub_factory)
     _register_devices(hass, entry, host)
+    _follow_devices(hass, entry, host)
     await host.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, host.platforms)
     return True
@@ -74,6 +75,28 @@ def _register_devices(
         for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
             if not any(d == DOMAIN and i in infos for d, i in device.identifiers):
                 registry.async_remove_device(device.id)
+
+
+def _follow_devices(
+    hass: HomeAssistant, entry: CamHubConfigEntry, host: FamilyHost[Any, Any]
+) -> None:
+    """Keep the device registry current: new firmware, a new name, without a reload.
+
+    Only when the family's device descriptions change (compared per state), so a pushed
+    event costs one dict comparison.
+    """
+    last = [host.device_infos(host.state)]
+
+    @callback
+    def changed() -> None:
+        if host.coordinator.data is None:
+            return
+        infos = host.device_infos(host.state)
+        if infos != last[0]:
+            last[0] = infos
+            _register_devices(hass, entry, host)
+
+    entry.async_on_unload(host.coordinator.async_add_listener(changed))
 
 
 def _make_hub(

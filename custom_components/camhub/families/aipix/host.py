@@ -143,7 +143,9 @@ class AipixHost(FamilyHost[AipixClient, AipixState]):
                 identifiers={(DOMAIN, state.unique_id)},
                 manufacturer="AIPIX",
                 model="AIPIX VMS",
-                name=f"AIPIX VMS {self.client.host}",
+                translation_key="aipix_server",
+                translation_placeholders={"host": self.client.host},
+                configuration_url=str(self.client.transport.base_url),
             )
         }
         for camera in state.cameras:

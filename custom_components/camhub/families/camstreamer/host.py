@@ -174,6 +174,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
             name=info.name,
             serial_number=info.serial,
             sw_version=info.firmware,
+            configuration_url=str(self.api.base_url),
         )
         if mac := mac_of(info.serial):
             device["connections"] = {(CONNECTION_NETWORK_MAC, mac)}

@@ -63,6 +63,7 @@ class Intercom2NHost(FamilyHost[Intercom2NClient, Intercom2NState]):
             serial_number=info.serial,
             sw_version=info.sw_version,
             hw_version=info.hw_version,
+            configuration_url=str(self.client.transport.base_url),
         )
         if info.mac:
             device["connections"] = {(CONNECTION_NETWORK_MAC, info.mac.lower())}

@@ -52,7 +52,8 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
                 identifiers={(DOMAIN, state.server_id)},
                 manufacturer="Sony",
                 model="Camera Remote live-view server",
-                name="Camera Remote server",
+                translation_key="liveview_server",
+                configuration_url=str(self.client.transport.base_url),
                 sw_version=state.server.version,
                 hw_version=state.server.platform,
             )

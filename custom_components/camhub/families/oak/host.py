@@ -114,7 +114,8 @@ class OakHost(FamilyHost[OakClient, OakState]):
                 identifiers={(DOMAIN, state.controller_id)},
                 manufacturer="Robopipe",
                 model="Robopipe controller",
-                name="Robopipe controller",
+                translation_key="oak_controller",
+                configuration_url=str(self.api.transport.base_url),
             )
         }
         for mxid, camera in state.cameras.items():
