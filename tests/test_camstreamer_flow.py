@@ -136,6 +136,23 @@ async def test_zeroconf_discovery(hass: HomeAssistant, sim: Simulator) -> None:
     assert result["data"][CONF_MAC] == "ac:cc:8e:00:00:01"
 
 
+async def test_zeroconf_repeat_is_answered_from_the_mac_without_a_request(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """An Axis MAC is its serial: the unique id is set before probing anything."""
+    camera = await sim.add_axis_camera(serial=AXIS_SERIAL)
+    first = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=zeroconf(camera, "ACCC8E000001")
+    )
+    assert first["step_id"] == "discovery_confirm"
+    asked = sum(camera.stats.requests.values())
+    again = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=zeroconf(camera, "ACCC8E000001")
+    )
+    assert again["reason"] == "already_in_progress"
+    assert sum(camera.stats.requests.values()) == asked
+
+
 async def test_zeroconf_skips_link_local_and_follows_ip_changes(
     hass: HomeAssistant, sim: Simulator
 ) -> None:
@@ -242,7 +259,10 @@ async def test_camera_list_failure_is_quiet(hass: HomeAssistant, sim: Simulator)
     assert entry.state is ConfigEntryState.LOADED
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
     # CamOverlay's list is used without CamScripter; an error there does not break anything.
-    assert camera.stats.requests["/local/camoverlay/api/network_camera_list.cgi"] == 1
+    listed = "/local/camoverlay/api/network_camera_list.cgi"
+    await until(
+        hass, lambda: camera.stats.requests[listed] == 1, "camera list"
+    )  # a background task
     camera.faults.malformed = True
     await discover_cameras(hass, entry.runtime_data.host)
     camera.faults.clear()
@@ -304,3 +324,24 @@ def test_service_names() -> None:
     assert service_name("infoticker", "News", 1) == "News"
     assert service_name("ptzCompass", "", 4) == "PTZ compass 4"
     assert service_name("newWidget", "", 9) == "newWidget 9"
+
+
+async def test_network_camera_list_moves_a_configured_camera_to_its_new_address(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """A configured camera that CamScripter lists at another address follows it by itself."""
+    moved = await sim.add_axis_camera(serial="ACCC8E000003")
+    old = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="ACCC8E000003",
+        data={**axis_data(moved), CONF_HOST: "192.0.2.1"},  # where it was before DHCP moved it
+        version=2,
+    )
+    old.add_to_hass(hass)
+    camera = await sim.add_axis_camera(serial=AXIS_SERIAL)
+    camera.network_cameras = [
+        {"name": "AXIS P1448 - ACCC8E000003", "ip": moved.host, "port": moved.port},
+    ]
+    await setup_axis_entry(hass, camera)
+    await until(hass, lambda: old.data[CONF_HOST] == moved.host, "host update")
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []

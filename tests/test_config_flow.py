@@ -151,6 +151,27 @@ async def test_dhcp_offers_new_device(hass: HomeAssistant, intercom: Intercom2N)
         await hass.async_block_till_done()
 
 
+async def test_dhcp_again_while_its_flow_is_open_does_not_probe(
+    hass: HomeAssistant, intercom: Intercom2N
+) -> None:
+    """A repeat announcement of a device whose flow is open asks only its own family."""
+    with patch.object(Intercom2NFlow, "default_port", return_value=intercom.port):
+        info = DhcpServiceInfo(ip="127.0.0.1", hostname="2n", macaddress="7c1eb3000001")
+        first = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_DHCP}, data=info
+        )
+        assert first["step_id"] == "discovery_confirm"
+        probes = intercom.stats.requests["/api/system/info"]
+        again = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_DHCP}, data=info
+        )
+        assert again["type"] is FlowResultType.ABORT
+        assert again["reason"] == "already_in_progress"
+        # One question, to the family whose MAC prefix matched, not one per family.
+        assert intercom.stats.requests["/api/system/info"] == probes + 1
+        assert sum(intercom.stats.requests.values()) == 2 * probes
+
+
 async def test_dhcp_updates_host_of_configured_device(hass: HomeAssistant) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,

@@ -66,7 +66,8 @@ def test_manifest_keys_in_hassfest_order() -> None:
     keys = list(manifest)
     assert keys[:2] == ["domain", "name"]
     assert keys[2:] == sorted(keys[2:])
-    assert manifest["iot_class"] == "local_push"
+    # Robopipe and AIPIX have no event channel: not every family pushes (README, Data updates).
+    assert manifest["iot_class"] == "local_polling"
     assert not any("depthai" in req for req in manifest["requirements"])
     # `loggers` names the loggers of requirements (CamHub has none); the camera platform is
     # loaded by forwarding the entry, and camera brings http: neither is a dependency.

@@ -160,14 +160,15 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return CamHubOptionsFlow()
 
     async def _async_detect(
-        self, data: dict[str, Any]
+        self, data: dict[str, Any], only: str | None = None
     ) -> tuple[FamilyFlow[Any], Identity, dict[str, Any]] | None:
-        """Ask every family at once; raise ConnectError if nothing answered at all.
+        """Ask every family at once (or `only` the one a discovery names); raise ConnectError
+        if nothing answered at all.
 
         Returns the family, the device's identity and the connection that reached it.
         """
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
-        families = list(FAMILIES.values())
+        families = [FAMILIES[only]] if only else list(FAMILIES.values())
         results = await asyncio.gather(
             *(_probe(family, session, data) for family in families),
             return_exceptions=True,
@@ -324,7 +325,9 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A device with a known vendor MAC prefix got an address."""
-        return await self._async_discovered(discovery_info.ip, None, discovery_info.macaddress)
+        return await self._async_discovered(
+            discovery_info.ip, None, discovery_info.macaddress, family="intercom_2n"
+        )
 
     async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
         """A device announced itself by mDNS (Axis: `_axis-video._tcp` with a `macaddress`)."""
@@ -332,7 +335,10 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(reason="link_local_address")
         mac = discovery_info.properties.get("macaddress")
         return await self._async_discovered(
-            str(discovery_info.ip_address), discovery_info.port, str(mac) if mac else None
+            str(discovery_info.ip_address),
+            discovery_info.port,
+            str(mac) if mac else None,
+            family="camstreamer",
         )
 
     async def async_step_integration_discovery(
@@ -346,7 +352,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self._async_discovered(host, port, None)
 
     async def _async_discovered(
-        self, host: str, port: int | None, raw_mac: str | None
+        self, host: str, port: int | None, raw_mac: str | None, family: str | None = None
     ) -> ConfigFlowResult:
         """Follow a configured device to its new address, or offer a new one for set-up.
 
@@ -360,9 +366,14 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             if mac and entry.data.get(CONF_MAC) == mac and entry.unique_id:
                 await self.async_set_unique_id(entry.unique_id)
                 self._abort_if_unique_id_configured(updates=updates)
+        if mac:
+            # Before any probe: the announced MAC is an Axis camera's serial, and a device
+            # announcing itself again while its flow is open is `already_in_progress`.
+            await self.async_set_unique_id(mac.replace(":", "").upper())
+            self._abort_if_unique_id_configured(updates=updates)
         data = _connection(_host_port(host, port))
         try:
-            found = await self._async_detect(data)
+            found = await self._async_detect(data, family)
         except ConnectError:
             return self.async_abort(reason="cannot_connect")
         if found is None:

@@ -21,7 +21,12 @@ _LOGGER = logging.getLogger(__name__)
 
 
 async def discover_cameras(hass: HomeAssistant, client: CamStreamerHost) -> None:
-    """Offer every camera CamScripter/CamOverlay found that is not configured yet."""
+    """Offer every camera CamScripter/CamOverlay found that is not configured yet.
+
+    A configured camera listed at another address gets a discovery flow too: the flow finds
+    its entry by serial and moves it to the new host (discovery-update-info). One listed
+    where its entry already points needs nothing.
+    """
     state = client.live
     candidates: tuple[App, ...] = ("camscripter", "camoverlay")
     app = next((a for a in candidates if state is not None and state.usable(a)), None)
@@ -32,9 +37,11 @@ async def discover_cameras(hass: HomeAssistant, client: CamStreamerHost) -> None
     except CamHubError as err:
         _LOGGER.debug("Camera list of %s failed: %s", client.api.base_url.host, err)
         return
-    configured = {e.unique_id for e in hass.config_entries.async_entries(DOMAIN)}
+    hosts = {
+        e.unique_id: e.data.get(CONF_HOST) for e in hass.config_entries.async_entries(DOMAIN)
+    }
     for camera in cameras:
-        if camera.serial is None or camera.serial in configured:
+        if camera.serial is None or hosts.get(camera.serial, object()) == camera.host:
             continue
         discovery_flow.async_create_flow(
             hass,
