@@ -29,8 +29,8 @@ from simulator import OakController, SimOakCamera, Simulator, parse_frame_tag
 from .conftest import OAK_ONE, OAK_PRO, oak_data, setup_oak_entry
 from .test_camera import open_viewer
 
-PRO = "oak_d_pro_18443010d1e8ab1200"
-ONE = "oak_1_14442c10c1a1c60000"
+PRO = "oak_d_pro"
+ONE = "oak_1"
 CAM_A = f"camera.{PRO}_cam_a"
 STILL_A = f"/cameras/{OAK_PRO}/streams/CAM_A/still"
 
@@ -61,7 +61,7 @@ async def test_devices_and_entities(
     assert pro.serial_number == OAK_PRO
     # A camera per active stream; inactive streams have switches but no camera yet.
     assert state(hass, CAM_A) == "idle"
-    assert hass.states.get(CAM_A).attributes["friendly_name"] == f"OAK-D-PRO {OAK_PRO} CAM_A"
+    assert hass.states.get(CAM_A).attributes["friendly_name"] == "OAK-D-PRO CAM_A"
     assert hass.states.get(f"camera.{PRO}_cam_b") is None
     assert state(hass, f"camera.{ONE}_cam_a") == "idle"
     assert state(hass, f"switch.{PRO}_cam_a_active") == STATE_ON
@@ -283,7 +283,7 @@ async def test_cameras_appear_and_disappear(
     oak.add_camera(SimOakCamera("1944301011AB2C3D00", name="OAK-D-LITE", stereo=True))
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    lite = "oak_d_lite_1944301011ab2c3d00"
+    lite = "oak_d_lite"
     assert state(hass, f"camera.{lite}_cam_a") == "idle"
     assert state(hass, f"switch.{lite}_depth_b_c_active") == STATE_OFF
     devices = dr.async_get(hass)

@@ -162,10 +162,9 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_detect(
         self, data: dict[str, Any], only: str | None = None
     ) -> tuple[FamilyFlow[Any], Identity, dict[str, Any]] | None:
-        """Ask every family at once (or `only` the one a discovery names); raise ConnectError
-        if nothing answered at all.
+        """Ask every family at once, or `only` the one a discovery names.
 
-        Returns the family, the device's identity and the connection that reached it.
+        Raises ConnectError if nothing answered at all. Returns the family, the device's identity and the connection that reached it.
         """
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
         families = [FAMILIES[only]] if only else list(FAMILIES.values())

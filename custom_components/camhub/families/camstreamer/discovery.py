@@ -37,9 +37,7 @@ async def discover_cameras(hass: HomeAssistant, client: CamStreamerHost) -> None
     except CamHubError as err:
         _LOGGER.debug("Camera list of %s failed: %s", client.api.base_url.host, err)
         return
-    hosts = {
-        e.unique_id: e.data.get(CONF_HOST) for e in hass.config_entries.async_entries(DOMAIN)
-    }
+    hosts = {e.unique_id: e.data.get(CONF_HOST) for e in hass.config_entries.async_entries(DOMAIN)}
     for camera in cameras:
         if camera.serial is None or hosts.get(camera.serial, object()) == camera.host:
             continue

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def _identity(info: AxisInfo) -> Identity:
     return Identity(
         unique_id=info.serial,
-        title=f"{info.name} ({info.serial})",
+        title=info.name,  # no serial: titles reach logs; the device shows it
         model=info.model,
         mac=mac_of(info.serial),
     )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def _identity(info: SystemInfo) -> Identity:
     return Identity(
         unique_id=info.serial,
-        title=f"{info.name} ({info.serial})" if info.name != info.variant else info.variant,
+        title=info.name or info.variant,  # no serial: titles reach logs; the device shows it
         model=info.variant,
         mac=info.mac,
     )

@@ -63,7 +63,7 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
                 identifiers={(DOMAIN, camera_id)},
                 manufacturer="Sony",
                 model=camera.info.model,
-                name=f"{camera.info.model} {camera_id}",
+                name=camera.info.model,  # the id is the serial number, shown apart
                 serial_number=camera_id,
                 parent=state.server_id,
             )

@@ -123,7 +123,7 @@ class OakHost(FamilyHost[OakClient, OakState]):
                 identifiers={(DOMAIN, mxid)},
                 manufacturer="Luxonis",
                 model=camera.info.camera_name,
-                name=f"{camera.info.camera_name} {mxid}",
+                name=camera.info.camera_name,  # the mxid is the serial number, shown apart
                 serial_number=mxid,
                 hw_version=camera.info.platform or None,
                 parent=state.controller_id,
