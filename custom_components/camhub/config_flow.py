@@ -164,7 +164,8 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> tuple[FamilyFlow[Any], Identity, dict[str, Any]] | None:
         """Ask every family at once, or `only` the one a discovery names.
 
-        Raises ConnectError if nothing answered at all. Returns the family, the device's identity and the connection that reached it.
+        Raises ConnectError if nothing answered at all. Returns the family, the device's
+        identity and the connection that reached it.
         """
         session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
         families = [FAMILIES[only]] if only else list(FAMILIES.values())
