@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
+from custom_components.camhub.api.backoff import Backoff
 from custom_components.camhub.const import DOMAIN
 from simulator import LiveViewServer, SimCamera, parse_frame_tag
 
@@ -298,7 +299,10 @@ async def test_server_restart_falls_back_to_polling_then_push(
     hass: HomeAssistant, liveview: LiveViewServer
 ) -> None:
     with (
-        patch("custom_components.camhub.families.liveview.events.EVENT_BACKOFF", (0.1,)),
+        patch(
+            "custom_components.camhub.families.liveview.events.EVENT_BACKOFF",
+            Backoff(initial=0.1, maximum=0.1, jitter=0),
+        ),
         patch("custom_components.camhub.families.liveview.events.LIST_INTERVAL", 0.1),
     ):
         entry = await setup_liveview_entry(hass, liveview)
@@ -371,7 +375,10 @@ async def test_camera_removed_from_list_and_failed_reads(
 ) -> None:
     with (
         patch("custom_components.camhub.families.liveview.events.LIST_INTERVAL", 0.1),
-        patch("custom_components.camhub.families.liveview.events.EVENT_BACKOFF", (0.1,)),
+        patch(
+            "custom_components.camhub.families.liveview.events.EVENT_BACKOFF",
+            Backoff(initial=0.1, maximum=0.1, jitter=0),
+        ),
     ):
         entry = await setup_liveview_entry(hass, liveview)
         coordinator = entry.runtime_data.coordinator

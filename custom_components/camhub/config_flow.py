@@ -326,7 +326,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A device with a known vendor MAC prefix got an address."""
         return await self._async_discovered(
-            discovery_info.ip, None, discovery_info.macaddress, family="intercom_2n"
+            discovery_info.ip, None, discovery_info.macaddress, only="intercom_2n"
         )
 
     async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
@@ -338,7 +338,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             str(discovery_info.ip_address),
             discovery_info.port,
             str(mac) if mac else None,
-            family="camstreamer",
+            only="camstreamer",
         )
 
     async def async_step_integration_discovery(
@@ -352,7 +352,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self._async_discovered(host, port, None)
 
     async def _async_discovered(
-        self, host: str, port: int | None, raw_mac: str | None, family: str | None = None
+        self, host: str, port: int | None, raw_mac: str | None, only: str | None = None
     ) -> ConfigFlowResult:
         """Follow a configured device to its new address, or offer a new one for set-up.
 
@@ -373,7 +373,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_configured(updates=updates)
         data = _connection(_host_port(host, port))
         try:
-            found = await self._async_detect(data, family)
+            found = await self._async_detect(data, only)
         except ConnectError:
             return self.async_abort(reason="cannot_connect")
         if found is None:

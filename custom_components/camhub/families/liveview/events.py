@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ...api.backoff import Backoff
 from ...api.errors import CamHubError, ConnectError, DeviceError
 from ...api.liveview import CameraInfo, LiveViewClient, OsdStatus, ServerEvent
 from ...const import CONF_CONNECT_CAMERAS, DOMAIN
@@ -23,7 +24,8 @@ LIST_INTERVAL = 30.0
 """Seconds between re-reads of the cameras list while events are pushed."""
 CONNECT_RETRY = 60.0
 """Seconds before CamHub tries again to connect a camera that refused."""
-EVENT_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
+EVENT_BACKOFF = Backoff(initial=1.0, maximum=30.0)
+"""Settings of each camera's reconnect delays (copied per reader: each keeps its own count)."""
 
 
 async def fetch_camera(client: LiveViewClient, info: CameraInfo) -> CameraState:
@@ -134,14 +136,14 @@ class EventSupervisor:
         self.coordinator.async_set_push_connected(set(self.state.cameras) <= self.live)
 
     async def _read(self, camera_id: str) -> None:
-        """One camera's events, reconnecting with backoff."""
-        failures = 0
+        """One camera's events, reconnecting with capped, jittered backoff (api/backoff.py)."""
+        backoff = replace(EVENT_BACKOFF, failures=0)
         while True:
             try:
                 async for event in self.client.events(camera_id):
                     if camera_id not in self.live:  # the handshake: the stream is open
                         self.live.add(camera_id)
-                        failures = 0
+                        backoff.succeeded()
                         self._update_push()
                         continue
                     self._on_event(camera_id, event)
@@ -149,8 +151,7 @@ class EventSupervisor:
                 _LOGGER.debug("Events of %s interrupted: %s", camera_id, err)
             self.live.discard(camera_id)
             self._update_push()
-            await asyncio.sleep(EVENT_BACKOFF[min(failures, len(EVENT_BACKOFF) - 1)])
-            failures += 1
+            await asyncio.sleep(backoff.failed())
 
     def _on_event(self, camera_id: str, event: ServerEvent) -> None:
         """A disconnect applies at once; anything else queues a re-read of the camera."""
