@@ -370,6 +370,8 @@ class Demo:
             await self._log_in(client)
             async with asyncio.timeout(HASS_START_TIMEOUT):
                 await client.wait_until_running()
+            if await client.confirm_http_config():
+                log("confirmed the HTTP settings of configuration.yaml (127.0.0.1 only)")
             log(f"Home Assistant is running ({self._since_start()}); adding the devices")
             outcomes = []
             for device in devices:
@@ -399,7 +401,10 @@ class Demo:
         devices = [
             dashboard.Device(
                 e.title,
-                [dashboard.Camera(c.entity_id, c.supported_features) for c in e.cameras],
+                [
+                    dashboard.Camera(c.entity_id, c.supported_features, c.jpeg_bytes is not None)
+                    for c in e.cameras
+                ],
                 e.controls,
             )
             for e in entries

@@ -30,6 +30,7 @@ class Camera:
 
     entity_id: str
     supported_features: int = 0
+    still: bool = True  # whether it gave a snapshot: a still-less camera gets no picture tile
 
     @property
     def mjpeg(self) -> bool:
@@ -59,6 +60,14 @@ class WsApi(Protocol):
 
 
 def _tile(camera: Camera, live: bool) -> dict[str, Any]:
+    """A picture tile, or an entity tile for a camera without stills.
+
+    A picture tile of a camera that has no still image (the CamSwitcher output: RTSP only,
+    which the simulator does not serve and a browser cannot play) would be a broken-image
+    icon; a tile card shows its name and state instead, and opens its dialog like the others.
+    """
+    if not camera.still:
+        return {"type": "tile", "entity": camera.entity_id, "grid_options": {"columns": 6}}
     return {
         "type": "picture-entity",
         "entity": camera.entity_id,

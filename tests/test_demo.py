@@ -11,8 +11,9 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import aiohttp
 import pytest
 
 from demo import dashboard
@@ -34,7 +35,7 @@ from demo.config import (
     running_hass_pid,
 )
 from demo.flow import FlowOutcome, drive_flow, fill_form
-from demo.hass import Login
+from demo.hass import HassClient, Login
 from demo.procs import hass_command, parse_device_lines
 
 
@@ -328,3 +329,40 @@ async def test_dashboard_install_creates_once_and_sets_the_default() -> None:
     ws = FakeWs([{"url_path": "camhub-demo"}])
     await dashboard.install(ws, {"views": []})
     assert "lovelace/dashboards/create" not in [c["type"] for c in ws.calls]
+
+
+def test_dashboard_gives_a_camera_without_stills_an_entity_tile() -> None:
+    devices = [
+        dashboard.Device(
+            "Axis",
+            [
+                dashboard.Camera("camera.a1"),
+                dashboard.Camera("camera.out", dashboard.STREAM, False),
+            ],
+        )
+    ]
+    cards = dashboard.dashboard_config(devices)["views"][0]["sections"][0]["cards"]
+    by_entity = {card["entity"]: card["type"] for card in cards if "entity" in card}
+    assert by_entity == {"camera.a1": "picture-entity", "camera.out": "tile"}
+
+
+class FakeHttpConfig(HassClient):
+    """A HassClient whose WebSocket answers the http/config commands from a dict."""
+
+    def __init__(self, active: str) -> None:
+        super().__init__(cast(aiohttp.ClientSession, None), "http://127.0.0.1:8123")
+        self.active = active
+        self.sent: list[str] = []
+
+    async def ws_call(self, command: Mapping[str, Any]) -> Any:
+        self.sent.append(str(command["type"]))
+        return {"active_config_type": self.active} if command["type"] == "http/config" else None
+
+
+async def test_http_settings_on_trial_are_confirmed() -> None:
+    pending = FakeHttpConfig("pending")
+    assert await pending.confirm_http_config()
+    assert pending.sent == ["http/config", "http/config/promote"]
+    stable = FakeHttpConfig("stable")
+    assert not await stable.confirm_http_config()
+    assert stable.sent == ["http/config"]
