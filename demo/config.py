@@ -51,6 +51,11 @@ class DemoPaths:
         return self.base / "state.json"
 
     @property
+    def devices(self) -> Path:
+        """The simulator's device lines of this run (JSON), for tools such as browser-check."""
+        return self.base / "devices.json"
+
+    @property
     def hass_log(self) -> Path:
         """Home Assistant's own log file."""
         return self.config / "home-assistant.log"

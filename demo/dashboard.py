@@ -127,8 +127,13 @@ def dashboard_config(
             sections.append(_camera_section(device, _pick_live([device], live_per_view)))
         if device.controls:
             tiles = [{"type": "tile", "entity": entity_id} for entity_id in device.controls]
+            # Two columns wide, so that "<device> <stream> broadcast" fits on a tile.
             sections.append(
-                {"type": "grid", "cards": [{"type": "heading", "heading": "Controls"}, *tiles]}
+                {
+                    "type": "grid",
+                    "column_span": 2,
+                    "cards": [{"type": "heading", "heading": "Controls"}, *tiles],
+                }
             )
         if sections:
             views.append(_view(device.title, f"device-{index + 1}", sections))

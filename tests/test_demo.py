@@ -23,6 +23,7 @@ from demo.__main__ import (
     SimFamily,
     exit_text,
     format_summary,
+    parse_args,
     reconcile_entries,
     simulator_families,
     with_every_family,
@@ -366,3 +367,11 @@ async def test_http_settings_on_trial_are_confirmed() -> None:
     stable = FakeHttpConfig("stable")
     assert not await stable.confirm_http_config()
     assert stable.sent == ["http/config"]
+
+
+def test_demo_folder_is_an_option(tmp_path: Path) -> None:
+    args, rest = parse_args(["--dir", str(tmp_path / "d"), "--intercoms", "1"])
+    assert args.dir == tmp_path / "d"
+    assert rest == ["--intercoms", "1"]
+    assert parse_args([])[0].dir.name == ".demo"
+    assert DemoPaths(tmp_path).devices == tmp_path / "devices.json"
