@@ -126,8 +126,11 @@ def dashboard_config(
         if device.cameras:
             sections.append(_camera_section(device, _pick_live([device], live_per_view)))
         if device.controls:
-            tiles = [{"type": "tile", "entity": entity_id} for entity_id in device.controls]
-            # Two columns wide, so that "<device> <stream> broadcast" fits on a tile.
+            tiles = [
+                {"type": "tile", "entity": entity_id, "grid_options": {"columns": 12}}
+                for entity_id in device.controls
+            ]
+            # Two columns wide with two tiles a row, so "<device> <stream> broadcast" fits.
             sections.append(
                 {
                     "type": "grid",

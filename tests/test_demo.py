@@ -299,7 +299,8 @@ def test_dashboard_limits_live_tiles_per_view() -> None:
     assert set(modes(views[3]).values()) == {"live"}
     assert len(views[0]["sections"]) == 3
     tiles = [c for c in views[1]["sections"][1]["cards"] if c["type"] == "tile"]
-    assert tiles == [{"type": "tile", "entity": "switch.i_door"}]
+    assert tiles == [{"type": "tile", "entity": "switch.i_door", "grid_options": {"columns": 12}}]
+    assert views[1]["sections"][1]["column_span"] == 2
 
 
 async def test_dashboard_install_creates_once_and_sets_the_default() -> None:
