@@ -376,3 +376,15 @@ def test_demo_folder_is_an_option(tmp_path: Path) -> None:
     assert rest == ["--intercoms", "1"]
     assert parse_args([])[0].dir.name == ".demo"
     assert DemoPaths(tmp_path).devices == tmp_path / "devices.json"
+
+
+def test_every_run_gives_home_assistant_its_http_settings_again(tmp_path: Path) -> None:
+    paths = DemoPaths(tmp_path / ".demo")
+    prepare(paths, 8125, time_zone="UTC")
+    stored = paths.config / ".storage" / "http"
+    stored.write_text('{"data": {"stable": {"server_port": 8125}}}')
+    (paths.config / ".storage" / "core.config_entries").write_text("{}")
+    prepare(paths, 8200, time_zone="UTC")
+    assert not stored.exists()  # Home Assistant reads this run's port from YAML
+    assert "server_port: 8200" in (paths.config / "configuration.yaml").read_text()
+    assert (paths.config / ".storage" / "core.config_entries").exists()  # the rest stays
