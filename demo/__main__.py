@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -75,6 +76,13 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, l
         metavar="P",
         help=f"the simulated devices' first port ({DEFAULT_BASE_PORT}; fixed, so entries "
         "stay valid across runs)",
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=ROOT / ".demo",
+        metavar="DIR",
+        help="the demo's folder (.demo): Home Assistant's configuration, logs, the token",
     )
     return parser.parse_known_args(argv)
 
@@ -337,7 +345,7 @@ class Demo:
             str(args.base_port),
             *with_every_family(simulator_args, simulator_families()),
         ]
-        self.paths = DemoPaths(ROOT / ".demo")
+        self.paths = DemoPaths(args.dir.resolve())
         self.url = f"http://127.0.0.1:{args.port}/"
         self.state = DemoState()
         self.hass: Child | None = None
@@ -360,6 +368,8 @@ class Demo:
             self.simulator_args, self.paths.simulator_log
         )
         log(f"the simulator is ready ({self._since_start()})")
+        self.paths.devices.write_text(json.dumps(devices, indent=2), encoding="utf-8")
+        self.paths.devices.chmod(0o600)  # the simulated devices' logins
         for device in devices:
             log(f"  simulated {device_label(device)}")
         if not devices:
@@ -370,6 +380,8 @@ class Demo:
             await self._log_in(client)
             async with asyncio.timeout(HASS_START_TIMEOUT):
                 await client.wait_until_running()
+            if await client.confirm_http_config():
+                log("confirmed the HTTP settings of configuration.yaml (127.0.0.1 only)")
             log(f"Home Assistant is running ({self._since_start()}); adding the devices")
             outcomes = []
             for device in devices:
@@ -399,7 +411,10 @@ class Demo:
         devices = [
             dashboard.Device(
                 e.title,
-                [dashboard.Camera(c.entity_id, c.supported_features) for c in e.cameras],
+                [
+                    dashboard.Camera(c.entity_id, c.supported_features, c.jpeg_bytes is not None)
+                    for c in e.cameras
+                ],
                 e.controls,
             )
             for e in entries
@@ -409,6 +424,10 @@ class Demo:
         except (HassApiError, aiohttp.ClientError) as err:
             log(f"could not set up the demo dashboard ({err}); use the Overview instead")
             return ""
+
+    @staticmethod
+    def _rel(path: Path) -> str:
+        return os.path.relpath(path, ROOT)
 
     def _since_start(self) -> str:
         return f"{time.time() - self.t0:.1f} s after start"
@@ -420,7 +439,7 @@ class Demo:
                 "stop it first (Ctrl-C in its terminal)"
             )
         if self.args.fresh:
-            log("--fresh: removing .demo/")
+            log(f"--fresh: removing {self._rel(self.paths.base)}/")
             config.wipe(self.paths)
         elif config.onboarded_user_exists(self.paths) and DemoState.load(self.paths).token is None:
             log(".demo/ has a user but the demo's token is gone: starting fresh")
@@ -430,7 +449,7 @@ class Demo:
         self.state = DemoState.load(self.paths)
 
     async def _start_hass(self, client: HassClient) -> None:
-        log(f"starting Home Assistant on {self.url} (config: .demo/config)")
+        log(f"starting Home Assistant on {self.url} (config: {self._rel(self.paths.config)})")
         started = time.monotonic()
         hass = self.hass = await start_hass(self.paths.config, self.paths.hass_console)
         try:

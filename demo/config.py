@@ -51,6 +51,11 @@ class DemoPaths:
         return self.base / "state.json"
 
     @property
+    def devices(self) -> Path:
+        """The simulator's device lines of this run (JSON), for tools such as browser-check."""
+        return self.base / "devices.json"
+
+    @property
     def hass_log(self) -> Path:
         """Home Assistant's own log file."""
         return self.config / "home-assistant.log"
@@ -141,11 +146,18 @@ def onboarding_seed() -> dict[str, object]:
 
 
 def prepare(paths: DemoPaths, port: int, *, time_zone: str | None = None) -> None:
-    """Create or update the configuration folder; keeps `.storage/` as it is."""
+    """Create or update the configuration folder; keeps `.storage/` but for the HTTP settings.
+
+    From 2026.10 Home Assistant reads `http:` from YAML once, into `.storage/http`, and ignores
+    it afterwards: a later `--port` would be ignored and the demo would wait on a port nobody
+    listens on. Removing the stored HTTP settings makes every start read this run's YAML
+    again (on trial, which the demo then confirms: `HassClient.confirm_http_config`).
+    """
     paths.config.mkdir(parents=True, exist_ok=True)
     (paths.config / "configuration.yaml").write_text(
         configuration_yaml(port, time_zone or local_time_zone()), encoding="utf-8"
     )
+    (paths.config / ".storage" / "http").unlink(missing_ok=True)
     link_integration(paths.config)
     if not paths.onboarding.exists():
         paths.onboarding.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ class Camera:
 
     entity_id: str
     supported_features: int = 0
+    still: bool = True  # whether it gave a snapshot: a still-less camera gets no picture tile
 
     @property
     def mjpeg(self) -> bool:
@@ -59,6 +60,14 @@ class WsApi(Protocol):
 
 
 def _tile(camera: Camera, live: bool) -> dict[str, Any]:
+    """A picture tile, or an entity tile for a camera without stills.
+
+    A picture tile of a camera that has no still image (the CamSwitcher output: RTSP only,
+    which the simulator does not serve and a browser cannot play) would be a broken-image
+    icon; a tile card shows its name and state instead, and opens its dialog like the others.
+    """
+    if not camera.still:
+        return {"type": "tile", "entity": camera.entity_id, "grid_options": {"columns": 6}}
     return {
         "type": "picture-entity",
         "entity": camera.entity_id,
@@ -117,9 +126,17 @@ def dashboard_config(
         if device.cameras:
             sections.append(_camera_section(device, _pick_live([device], live_per_view)))
         if device.controls:
-            tiles = [{"type": "tile", "entity": entity_id} for entity_id in device.controls]
+            tiles = [
+                {"type": "tile", "entity": entity_id, "grid_options": {"columns": 12}}
+                for entity_id in device.controls
+            ]
+            # Two columns wide with two tiles a row, so "<device> <stream> broadcast" fits.
             sections.append(
-                {"type": "grid", "cards": [{"type": "heading", "heading": "Controls"}, *tiles]}
+                {
+                    "type": "grid",
+                    "column_span": 2,
+                    "cards": [{"type": "heading", "heading": "Controls"}, *tiles],
+                }
             )
         if sections:
             views.append(_view(device.title, f"device-{index + 1}", sections))

@@ -94,6 +94,21 @@ class HassClient:
                 return
             await asyncio.sleep(0.5)
 
+    async def confirm_http_config(self) -> bool:
+        """Confirm the HTTP settings configuration.yaml gave this start; whether it had to.
+
+        From 2026.10 Home Assistant moves `http:` from YAML into its storage as a *pending*
+        configuration on trial: unless someone confirms it (the dialog the frontend shows an
+        admin), it reverts to the stable one after 5 minutes and restarts, which would put the
+        demo on port 8123 on every interface. The demo wrote these settings, so it confirms
+        them, as the dialog's *Confirm* button does.
+        """
+        config = await self.ws_call({"type": "http/config"})
+        if not isinstance(config, dict) or config.get("active_config_type") != "pending":
+            return False
+        await self.ws_call({"type": "http/config/promote"})
+        return True
+
     # --- onboarding and tokens ------------------------------------------------------------
 
     async def onboarding_done(self) -> dict[str, bool] | None:

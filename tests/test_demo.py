@@ -11,8 +11,9 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import aiohttp
 import pytest
 
 from demo import dashboard
@@ -22,6 +23,7 @@ from demo.__main__ import (
     SimFamily,
     exit_text,
     format_summary,
+    parse_args,
     reconcile_entries,
     simulator_families,
     with_every_family,
@@ -34,7 +36,7 @@ from demo.config import (
     running_hass_pid,
 )
 from demo.flow import FlowOutcome, drive_flow, fill_form
-from demo.hass import Login
+from demo.hass import HassClient, Login
 from demo.procs import hass_command, parse_device_lines
 
 
@@ -297,7 +299,8 @@ def test_dashboard_limits_live_tiles_per_view() -> None:
     assert set(modes(views[3]).values()) == {"live"}
     assert len(views[0]["sections"]) == 3
     tiles = [c for c in views[1]["sections"][1]["cards"] if c["type"] == "tile"]
-    assert tiles == [{"type": "tile", "entity": "switch.i_door"}]
+    assert tiles == [{"type": "tile", "entity": "switch.i_door", "grid_options": {"columns": 12}}]
+    assert views[1]["sections"][1]["column_span"] == 2
 
 
 async def test_dashboard_install_creates_once_and_sets_the_default() -> None:
@@ -328,3 +331,60 @@ async def test_dashboard_install_creates_once_and_sets_the_default() -> None:
     ws = FakeWs([{"url_path": "camhub-demo"}])
     await dashboard.install(ws, {"views": []})
     assert "lovelace/dashboards/create" not in [c["type"] for c in ws.calls]
+
+
+def test_dashboard_gives_a_camera_without_stills_an_entity_tile() -> None:
+    devices = [
+        dashboard.Device(
+            "Axis",
+            [
+                dashboard.Camera("camera.a1"),
+                dashboard.Camera("camera.out", dashboard.STREAM, False),
+            ],
+        )
+    ]
+    cards = dashboard.dashboard_config(devices)["views"][0]["sections"][0]["cards"]
+    by_entity = {card["entity"]: card["type"] for card in cards if "entity" in card}
+    assert by_entity == {"camera.a1": "picture-entity", "camera.out": "tile"}
+
+
+class FakeHttpConfig(HassClient):
+    """A HassClient whose WebSocket answers the http/config commands from a dict."""
+
+    def __init__(self, active: str) -> None:
+        super().__init__(cast(aiohttp.ClientSession, None), "http://127.0.0.1:8123")
+        self.active = active
+        self.sent: list[str] = []
+
+    async def ws_call(self, command: Mapping[str, Any]) -> Any:
+        self.sent.append(str(command["type"]))
+        return {"active_config_type": self.active} if command["type"] == "http/config" else None
+
+
+async def test_http_settings_on_trial_are_confirmed() -> None:
+    pending = FakeHttpConfig("pending")
+    assert await pending.confirm_http_config()
+    assert pending.sent == ["http/config", "http/config/promote"]
+    stable = FakeHttpConfig("stable")
+    assert not await stable.confirm_http_config()
+    assert stable.sent == ["http/config"]
+
+
+def test_demo_folder_is_an_option(tmp_path: Path) -> None:
+    args, rest = parse_args(["--dir", str(tmp_path / "d"), "--intercoms", "1"])
+    assert args.dir == tmp_path / "d"
+    assert rest == ["--intercoms", "1"]
+    assert parse_args([])[0].dir.name == ".demo"
+    assert DemoPaths(tmp_path).devices == tmp_path / "devices.json"
+
+
+def test_every_run_gives_home_assistant_its_http_settings_again(tmp_path: Path) -> None:
+    paths = DemoPaths(tmp_path / ".demo")
+    prepare(paths, 8125, time_zone="UTC")
+    stored = paths.config / ".storage" / "http"
+    stored.write_text('{"data": {"stable": {"server_port": 8125}}}')
+    (paths.config / ".storage" / "core.config_entries").write_text("{}")
+    prepare(paths, 8200, time_zone="UTC")
+    assert not stored.exists()  # Home Assistant reads this run's port from YAML
+    assert "server_port: 8200" in (paths.config / "configuration.yaml").read_text()
+    assert (paths.config / ".storage" / "core.config_entries").exists()  # the rest stays
