@@ -16,6 +16,7 @@ captures an item in a closure and mypy checks what each function receives:
 - `set_fn(host, item, value)` / `press_fn(host, item)`: the write. A `ValueError` it raises
   becomes a translated `ServiceValidationError`, a `CamHubError` a translated
   `HomeAssistantError`.
+- `image_fn(state, item)` (image entities): the picture the state holds, with its moment.
 - `events_fn(state, item)` (event entities): the item's recent events, oldest first, each
   with a sequence number that only grows. An event entity fires each one it has not fired
   yet, so several events published at once (a pull with two rings) are all fired, and a
@@ -34,6 +35,7 @@ from datetime import datetime
 from homeassistant.components.binary_sensor import BinarySensorEntityDescription
 from homeassistant.components.button import ButtonEntityDescription
 from homeassistant.components.event import EventEntityDescription
+from homeassistant.components.image import ImageEntityDescription
 from homeassistant.components.number import NumberEntityDescription
 from homeassistant.components.select import SelectEntityDescription
 from homeassistant.components.sensor import SensorEntityDescription
@@ -141,6 +143,21 @@ class CamHubEventDescription[StateT](CamHubDescription[StateT], EventEntityDescr
     """Something that happens (a doorbell ring): fires what `events_fn` lists and is new."""
 
     events_fn: Callable[[StateT, str], Sequence[EntityEvent]]
+
+
+@dataclass(frozen=True, slots=True)
+class StillImage:
+    """A picture an image entity shows: JPEG bytes and the moment they show."""
+
+    taken_at: datetime
+    jpeg: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CamHubImageDescription[StateT](CamHubDescription[StateT], ImageEntityDescription):
+    """A picture held in the state (the visitor at the last ring), not fetched on request."""
+
+    image_fn: Callable[[StateT, str], StillImage | None]
 
 
 @dataclass(frozen=True, slots=True)
