@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from benchmarks.stats import percentile
 from custom_components.camhub.const import DOMAIN
-from simulator import Intercom2N, Simulator
+from simulator import Intercom2N, Simulator, parse_frame_tag
 from simulator.intercom2n_io import SimSwitch
 
 from .conftest import intercom_data, load_entry
@@ -40,6 +40,7 @@ DOOR = "binary_sensor.front_door_door"
 LIGHT = "switch.front_door_switch_2"
 OPEN = "button.front_door_open_door_switch_1"
 LOCK = "binary_sensor.front_door_lock_switch_1"
+VISITOR = "image.front_door_last_visitor"
 
 
 async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -140,6 +141,40 @@ async def test_two_rings_in_one_pull_are_two_events(
     intercom.ring(button="2")  # queued before the pull answers: one answer, two rings
     await until(lambda: len(rings.events) == 2)
     assert [attrs["button"] for _, attrs in rings.events] == ["1", "2"]
+
+
+async def test_last_visitor_holds_the_frame_of_the_ring(
+    hass: HomeAssistant, intercom: Intercom2N, hass_client: ClientSessionGenerator
+) -> None:
+    await setup_intercom(hass, intercom)
+    assert state_of(hass, VISITOR) == "unknown"  # nobody rang yet
+    rang_at = time.time()
+    intercom.ring()
+    await until(lambda: state_of(hass, VISITOR) not in (None, "unknown"))
+    state = hass.states.get(VISITOR)
+    assert state is not None
+    client = await hass_client()
+    response = await client.get(state.attributes["entity_picture"])
+    assert response.status == 200
+    assert response.content_type == "image/jpeg"
+    tag = parse_frame_tag(await response.read())
+    assert tag is not None
+    assert abs(tag.t - rang_at) < 1.5  # the internal camera at the ring's moment
+    first_picture = state.attributes["entity_picture"]
+    intercom.ring(button="2")
+    await until(lambda: hass.states.get(VISITOR).attributes["entity_picture"] != first_picture)  # type: ignore[union-attr]
+
+
+async def test_no_picture_is_kept_when_the_camera_fails(
+    hass: HomeAssistant, intercom: Intercom2N, caplog: pytest.LogCaptureFixture
+) -> None:
+    await setup_intercom(hass, intercom)
+    rings = Rings(hass)
+    intercom.camera_privilege = False  # the snapshot is refused
+    intercom.ring()
+    await until(lambda: "no picture of the visitor" in caplog.text)
+    assert len(rings.events) == 1  # the ring itself is there
+    assert state_of(hass, VISITOR) == "unknown"
 
 
 async def test_call_state_follows_the_call(hass: HomeAssistant, intercom: Intercom2N) -> None:
@@ -299,3 +334,6 @@ async def test_diagnostics_redact_the_called_peer(
     assert diag["state"]["intercom"]["call"] == "ringing"
     assert diag["state"]["intercom"]["switches"] == {"1": False, "2": False, "3": False, "4": False}
     assert diag["state"]["rings"][0]["event_type"] == "ring"
+    await until(lambda: state_of(hass, VISITOR) not in (None, "unknown"))
+    diag = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diag["state"]["visitor"]["picture"]["jpeg"] == "**REDACTED**"

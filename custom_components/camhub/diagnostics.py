@@ -30,6 +30,7 @@ TO_REDACT = {
     "title",
     "peer",  # 2N: the called party, a SIP address
     "call_peer",
+    "jpeg",  # 2N: the last visitor's picture
 }
 
 

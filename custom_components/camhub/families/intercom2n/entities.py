@@ -29,11 +29,13 @@ from ...descriptions import (
     CamHubButtonDescription,
     CamHubDescription,
     CamHubEventDescription,
+    CamHubImageDescription,
     CamHubSensorDescription,
     CamHubSwitchDescription,
     EntityEvent,
     PlacedEntity,
     StateValue,
+    StillImage,
     place,
 )
 from .models import Intercom2NState
@@ -67,6 +69,10 @@ def _call(state: Intercom2NState, item: str) -> StateValue:
     return state.intercom.call.value
 
 
+def _visitor(state: Intercom2NState, item: str) -> StillImage | None:
+    return None if state.visitor is None else state.visitor.picture
+
+
 INTERCOM_ENTITIES: Final[tuple[Description, ...]] = (
     CamHubEventDescription[Intercom2NState](
         key="doorbell",
@@ -75,6 +81,12 @@ INTERCOM_ENTITIES: Final[tuple[Description, ...]] = (
         event_types=[DoorbellEventType.RING.value],
         exists_fn=_reports_calls,
         events_fn=_rings,
+    ),
+    CamHubImageDescription[Intercom2NState](
+        key="last_visitor",
+        translation_key="last_visitor",
+        exists_fn=_reports_calls,
+        image_fn=_visitor,
     ),
     CamHubSensorDescription[Intercom2NState](
         key="call_state",

@@ -16,12 +16,17 @@ been missed.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from homeassistant.util import dt as dt_util
 
 from ...api.errors import CamHubError
 from ...api.intercom2n import (
+    HISTORY_MAX_SECONDS,
     DeviceState,
     EventLog,
     EventLogSettings,
@@ -30,8 +35,8 @@ from ...api.intercom2n import (
     Ring,
     SwitchStateChanged,
 )
-from ...descriptions import EntityEvent, EventAttribute
-from .models import RINGS_KEPT, Intercom2NState
+from ...descriptions import EntityEvent, EventAttribute, StillImage
+from .models import RINGS_KEPT, Intercom2NState, Visitor
 
 if TYPE_CHECKING:
     from .host import Intercom2NHost
@@ -49,13 +54,13 @@ class IntercomEvents:
         self.host = host
         self.reducer = EventReducer()
         self.rings: tuple[EntityEvent, ...] = ()
-        self.ring_times: dict[int, float] = {}  # ring seq -> time.monotonic() it arrived
+        self.visitor: Visitor | None = None
         self.connections = 0
         self.log = EventLog(host.client, self.on_event, self.on_connection, settings=settings)
 
     def with_pushed(self, state: Intercom2NState) -> Intercom2NState:
         """`state` with what the events say now."""
-        return replace(state, intercom=self.reducer.state, rings=self.rings)
+        return replace(state, intercom=self.reducer.state, rings=self.rings, visitor=self.visitor)
 
     async def run(self) -> None:
         """Pull until cancelled (the entry unloads), then close the subscription."""
@@ -86,8 +91,33 @@ class IntercomEvents:
         if ring.peer is not None:
             attributes["peer"] = ring.peer
         self.rings = (*self.rings, EntityEvent(seq, RING, attributes))[-RINGS_KEPT:]
-        self.ring_times = {s: t for s, t in self.ring_times.items() if s > seq - RINGS_KEPT}
-        self.ring_times[seq] = time.monotonic()
+        host = self.host
+        host.entry.async_create_background_task(
+            host.hass,
+            self._fetch_visitor(seq, time.monotonic(), dt_util.utcnow()),
+            f"camhub 2N visitor {host.entry.title}",
+        )
+
+    async def _fetch_visitor(self, seq: int, arrived: float, rang_at: datetime) -> None:
+        """The internal camera's frame from the ring's moment, from the intercom's memory.
+
+        Asked for as many seconds back as the ring is old by now (usually 0), so a slow
+        answer still shows the visitor at the press of the button.
+        """
+        host = self.host
+        source = next((s for s in host.video_sources(host.state) if s.history), None)
+        if source is None or source.history is None:
+            return
+        seconds_ago = min(math.floor(time.monotonic() - arrived), HISTORY_MAX_SECONDS)
+        try:
+            jpeg = await source.history(seconds_ago)
+        except CamHubError as err:
+            _LOGGER.warning("%s: no picture of the visitor: %s", host.entry.title, err)
+            return
+        if self.visitor is not None and self.visitor.seq > seq:
+            return  # a later ring's picture arrived first
+        self.visitor = Visitor(seq, StillImage(rang_at, jpeg))
+        host.coordinator.async_publish(self.with_pushed(host.state), {host.serial})
 
     def on_connection(self, connected: bool, error: CamHubError | None) -> None:
         """One log line when the log is lost and one when it is back; polling meanwhile."""

@@ -55,6 +55,7 @@ class Intercom2NHost(FamilyHost[Intercom2NClient, Intercom2NState]):
         Platform.BUTTON,
         Platform.CAMERA,
         Platform.EVENT,
+        Platform.IMAGE,
         Platform.SENSOR,
         Platform.SWITCH,
     )

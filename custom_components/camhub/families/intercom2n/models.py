@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from ...api.intercom2n import DEFAULT_EVENTS, Caps, IntercomState, SwitchCaps, SystemInfo
-from ...descriptions import EntityEvent
+from ...descriptions import EntityEvent, StillImage
 
 RINGS_KEPT = 16
 """Rings kept in the state for the doorbell entity: more than one pull ever brings at once."""
@@ -14,11 +13,10 @@ RINGS_KEPT = 16
 
 @dataclass(frozen=True, slots=True)
 class Visitor:
-    """The frame of the last ring, fetched from the intercom's memory at the ring's moment."""
+    """The internal camera's frame from the moment of a ring (from the intercom's memory)."""
 
     seq: int  # the ring's `EntityEvent.seq`
-    rang_at: datetime
-    jpeg: bytes
+    picture: StillImage
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +26,8 @@ class Intercom2NState:
     `log_events` are the events the intercom reports (`/api/log/caps`): entities exist only
     for what it can tell. `switches` are the enabled switches (`/api/switch/caps`; none when
     the user lacks the Switch monitoring privilege). `intercom` is what the event log adds up
-    to (`EventReducer`), `rings` the last doorbell rings as entity events.
+    to (`EventReducer`), `rings` the last doorbell rings as entity events, `visitor` the frame
+    of the last ring whose picture could be read.
     """
 
     info: SystemInfo
