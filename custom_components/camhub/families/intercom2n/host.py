@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import probatio
 from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC
 
@@ -41,6 +42,9 @@ from .entities import intercom_entities
 from .events import IntercomEvents
 from .models import Intercom2NState
 
+if TYPE_CHECKING:
+    from ...data import CamHubConfigEntry
+
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_RESOLUTION = Resolution(640, 480)
@@ -61,9 +65,11 @@ class Intercom2NHost(FamilyHost[Intercom2NClient, Intercom2NState]):
     )
     update_interval: ClassVar[timedelta | None] = timedelta(seconds=30)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: CamHubConfigEntry, client: Intercom2NClient
+    ) -> None:
         """The event log's consumer exists from the start: `fetch_state` seeds its reducer."""
-        super().__init__(*args, **kwargs)
+        super().__init__(hass, entry, client)
         self.events = IntercomEvents(self)
         self._privilege_warned = False
 
