@@ -210,6 +210,28 @@ async def test_what_the_intercom_does_not_report_has_no_entity(
     assert hass.states.get(DOORBELL) is not None
 
 
+async def test_without_log_caps_the_usual_events_are_assumed(
+    hass: HomeAssistant, intercom: Intercom2N
+) -> None:
+    intercom.log_caps_supported = False  # an older firmware
+    await setup_intercom(hass, intercom)
+    assert state_of(hass, MOTION) == "unknown"  # the entity is there
+    intercom.motion(True)
+    await until(lambda: state_of(hass, MOTION) == STATE_ON)
+
+
+async def test_a_call_without_a_button_or_peer_still_rings(
+    hass: HomeAssistant, intercom: Intercom2N
+) -> None:
+    await setup_intercom(hass, intercom)
+    rings = Rings(hass)
+    intercom.emit("CallStateChanged", {"direction": "outgoing", "state": "ringing", "session": 9})
+    await until(lambda: len(rings.events) == 1)
+    attributes = rings.events[0][1]
+    assert attributes["event_type"] == "ring"
+    assert "button" not in attributes and "peer" not in attributes
+
+
 async def test_a_restart_is_recovered_and_the_next_ring_seen(
     hass: HomeAssistant, intercom: Intercom2N, caplog: pytest.LogCaptureFixture
 ) -> None:
