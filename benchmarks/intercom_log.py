@@ -9,7 +9,8 @@ intercom records the ring's first event (`KeyPressed`) to the moment the pump ha
 to its callback: the long-poll's answer, the HTTP round trip and the parsing. Idle cost is the
 pulls the pump makes while nothing happens. Recovery is a simulated restart (1 s down): from
 the device serving again to the pump's first good pull on a new subscription, then the next
-ring is checked to arrive. The Home Assistant figure (to the event entity) is phase 2's.
+ring is checked to arrive. The Home Assistant figure (to the doorbell event entity) is
+`benchmarks.intercom_ha`'s.
 """
 
 from __future__ import annotations

@@ -198,6 +198,7 @@ class Intercom2N(SimDevice):
         self.camera_privilege = camera_privilege  # False: user lacks Camera Monitoring
         self.privileges = set(privileges)  # settable: the user's other privileges
         self.log_events = log_events  # what /api/log/caps lists
+        self.log_caps_supported = True  # settable: False is a firmware without /api/log/caps
         self.log = EventLogService()
         self.switches = SwitchBank(switches or default_switches(), self.emit)
         self.calls = CallMachine(self.emit, ring_timeout=ring_timeout)
@@ -365,6 +366,8 @@ class Intercom2N(SimDevice):
         )
 
     async def _log_caps(self, request: web.Request, params: dict[str, str]) -> Result:
+        if not self.log_caps_supported:
+            raise ApiError(ERR_NOT_SUPPORTED)
         return {"events": list(self.log_events)}
 
     async def _log_subscribe(self, request: web.Request, params: dict[str, str]) -> Result:

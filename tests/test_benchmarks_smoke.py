@@ -44,3 +44,16 @@ def test_benchmark_runs_at_smallest_size(tmp_path: Path) -> None:
     markdown = (tmp_path / "results.md").read_text()
     for title in ("1. MJPEG fan-out", "2. Event to state", "3. Snapshot", "4. Scale", "Machine"):
         assert f"## {title}" in markdown
+
+
+@pytest.mark.timeout(110)
+def test_intercom_benchmark_through_home_assistant_runs(tmp_path: Path) -> None:
+    """`benchmarks.intercom_ha` at its smallest: a real Home Assistant sees every ring."""
+    out = tmp_path / "intercom_ha.json"
+    args = [sys.executable, "-m", "benchmarks.intercom_ha", "--rings=2", "--spacing=0.2"]
+    args += ["--idle=1", f"--out={out}"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=100, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert results["ring_events"] == 2
+    assert set(results["state_changed"]) == {"p50_ms", "p95_ms", "max_ms"}

@@ -9,7 +9,9 @@ frame from the moment of the ring and notify with its picture.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -112,3 +114,33 @@ async def test_the_blueprint_requires_its_inputs(hass: HomeAssistant, tmp_path: 
     await use_blueprint(hass, tmp_path, {"camera": CAMERA})  # no doorbell
     state = hass.states.get(AUTOMATION)
     assert state is not None and state.state == "unavailable"
+
+
+async def test_a_real_ring_runs_the_blueprint(
+    hass: HomeAssistant,
+    intercom: Intercom2N,
+    intercom_entry: MockConfigEntry,
+    notifications: list[ServiceCall],
+    tmp_path: Path,
+) -> None:
+    """End to end: the simulated visitor rings, the doorbell entity fires, the picture is saved."""
+    folder = tmp_path / "www" / "camhub"
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await use_blueprint(hass, tmp_path, inputs(folder))
+    coordinator = intercom_entry.runtime_data.coordinator
+    async with asyncio.timeout(5):
+        while not coordinator.push_connected:
+            await asyncio.sleep(0.01)
+    rang_at = time.time()
+    intercom.ring()
+    async with asyncio.timeout(10):
+        while not notifications:
+            await asyncio.sleep(0.02)
+    await hass.async_block_till_done()
+    pictures = list(folder.glob("doorbell_*.jpg"))
+    assert len(pictures) == 1
+    tag = parse_frame_tag(pictures[0].read_bytes())
+    assert tag is not None
+    assert abs(tag.t - rang_at) < 1.5
+    state = hass.states.get(DOORBELL)
+    assert state is not None and state.attributes["event_type"] == "ring"

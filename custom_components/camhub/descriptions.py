@@ -16,6 +16,11 @@ captures an item in a closure and mypy checks what each function receives:
 - `set_fn(host, item, value)` / `press_fn(host, item)`: the write. A `ValueError` it raises
   becomes a translated `ServiceValidationError`, a `CamHubError` a translated
   `HomeAssistantError`.
+- `image_fn(state, item)` (image entities): the picture the state holds, with its moment.
+- `events_fn(state, item)` (event entities): the item's recent events, oldest first, each
+  with a sequence number that only grows. An event entity fires each one it has not fired
+  yet, so several events published at once (a pull with two rings) are all fired, and a
+  publish that only changed something else fires nothing.
 
 The item's name reaches the entity name through `translation_placeholders` of the placement,
 e.g. translation key `broadcast` with the name `"{name} broadcast"` in strings.json.
@@ -23,12 +28,14 @@ e.g. translation key `broadcast` with the name `"{name} broadcast"` in strings.j
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from homeassistant.components.binary_sensor import BinarySensorEntityDescription
 from homeassistant.components.button import ButtonEntityDescription
+from homeassistant.components.event import EventEntityDescription
+from homeassistant.components.image import ImageEntityDescription
 from homeassistant.components.number import NumberEntityDescription
 from homeassistant.components.select import SelectEntityDescription
 from homeassistant.components.sensor import SensorEntityDescription
@@ -113,6 +120,44 @@ class CamHubBinarySensorDescription[StateT](
     """A read-only on/off state."""
 
     value_fn: Callable[[StateT, str], bool | None]
+
+
+EventAttribute = str | int | float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityEvent:
+    """One event for an event entity: its type and attributes, and a growing `seq`.
+
+    `seq` is the host's counter (device record ids restart with the device), so an entity
+    knows which events of `events_fn` it has fired already.
+    """
+
+    seq: int
+    event_type: str
+    attributes: Mapping[str, EventAttribute] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CamHubEventDescription[StateT](CamHubDescription[StateT], EventEntityDescription):
+    """Something that happens (a doorbell ring): fires what `events_fn` lists and is new."""
+
+    events_fn: Callable[[StateT, str], Sequence[EntityEvent]]
+
+
+@dataclass(frozen=True, slots=True)
+class StillImage:
+    """A picture an image entity shows: JPEG bytes and the moment they show."""
+
+    taken_at: datetime
+    jpeg: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CamHubImageDescription[StateT](CamHubDescription[StateT], ImageEntityDescription):
+    """A picture held in the state (the visitor at the last ring), not fetched on request."""
+
+    image_fn: Callable[[StateT, str], StillImage | None]
 
 
 @dataclass(frozen=True, slots=True)

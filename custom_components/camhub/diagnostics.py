@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -27,6 +28,9 @@ TO_REDACT = {
     "unique_id",
     "url",
     "title",
+    "peer",  # 2N: the called party, a SIP address
+    "call_peer",
+    "jpeg",  # 2N: the last visitor's picture
 }
 
 
@@ -34,7 +38,7 @@ def _plain(value: Any) -> Any:
     """Dataclasses (the families' typed state) as JSON-friendly dicts."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # read-only mappings of the typed state too
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
