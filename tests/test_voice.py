@@ -27,7 +27,7 @@ from simulator import AxisCamera, LiveViewServer
 from .conftest import LIVEVIEW_CAM_A
 
 BROADCAST = "switch.axis_m1065_l_sunday_mass_broadcast"
-LIVE_VIEW = "switch.ilce_7m4_d10f60149b0c_live_view"
+LIVE_VIEW = "switch.ilce_7m4_live_view"
 PLAYLIST = "select.axis_m1065_l_playlist"
 
 
@@ -77,12 +77,12 @@ async def test_live_view_on_by_its_name_and_by_an_alias(
     camera = liveview.cameras[LIVEVIEW_CAM_A]
     # Live view is a configuration switch, which Assist does not get until it is exposed
     # (Settings -> Voice assistants -> Expose): said before that, it is refused.
-    result = await assist(hass, "turn on ILCE-7M4 D10F60149B0C live view")
+    result = await assist(hass, "turn on ILCE-7M4 live view")
     assert result.response.error_code is intent.IntentResponseErrorCode.NO_VALID_TARGETS
     assert not camera.live_view_enabled
 
     async_expose_entity(hass, conversation.DOMAIN, LIVE_VIEW, True)
-    result = await assist(hass, "turn on ILCE-7M4 D10F60149B0C live view")
+    result = await assist(hass, "turn on ILCE-7M4 live view")
     assert result.response.response_type is intent.IntentResponseType.ACTION_DONE
     await until(lambda: camera.live_view_enabled, "the camera's live view to start")
     await until(lambda: state(hass, LIVE_VIEW) == STATE_ON, "the switch to follow")
