@@ -13,7 +13,6 @@ Security: a link is as good as the token for its lifetime, so link URLs never ap
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import AuthError, CamHubError, ConnectError, DeviceError, ProtocolError
 from .transport import AuthMode, Reply, Transport
 
@@ -151,8 +151,8 @@ def parse_error(status: int, body: bytes) -> CamHubError | None:
     """
     message = ""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         data = None
     if isinstance(data, dict):
         message = str(data.get("message") or "")
@@ -180,8 +180,8 @@ def is_aipix_answer(status: int, headers: Mapping[str, str], body: bytes) -> boo
     if challenge and not challenge.startswith("bearer"):
         return False
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         return False
     if status == 401:
         return isinstance(data, dict) and isinstance(data.get("message"), str)

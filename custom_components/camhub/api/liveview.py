@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import CamHubError, ConnectError, DeviceError, DeviceTimeoutError, ProtocolError
 from .transport import DEFAULT_TIMEOUT, Transport, stream_timeout
 
@@ -120,8 +121,8 @@ def parse_bool(value: Any, name: str) -> bool:
 def parse_error(status: int, body: bytes) -> CamHubError | None:
     """`{"success": false, "message": ...}` as a DeviceError carrying the server's message."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         return None
     if not isinstance(data, dict) or data.get("success") is not False:
         return None
@@ -217,8 +218,8 @@ def parse_recording(answer: Any) -> bool:
 def parse_sse_event(name: str, data: str) -> ServerEvent:
     """Decode one event's data; a non-JSON payload is kept as `{"text": ...}`."""
     try:
-        payload = json.loads(data) if data else {}
-    except ValueError:
+        payload = safejson.loads(data) if data else {}
+    except ProtocolError:
         payload = {"text": data}
     if not isinstance(payload, dict):
         payload = {"value": payload}
@@ -255,8 +256,8 @@ class SseParser:
 def parse_notice(text: str) -> tuple[bool, str]:
     """A WebSocket text message: (is it an error?, its message)."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = safejson.loads(text)
+    except ProtocolError:
         return text.lower().startswith("error"), text
     if not isinstance(data, dict):
         return False, text

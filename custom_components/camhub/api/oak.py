@@ -21,7 +21,6 @@ never reaches the device.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from typing import Any, Final
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import CamHubError, DeviceError, ProtocolError
 from .transport import AuthMode, Transport
 
@@ -134,8 +134,8 @@ class OakNotFoundError(DeviceError):
 def parse_error(status: int, body: bytes) -> CamHubError | None:
     """Map FastAPI's error bodies: a list `detail` (422) or a string one (404, 4xx)."""
     try:
-        detail = json.loads(body)["detail"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        detail = safejson.loads(body)["detail"]
+    except (ProtocolError, KeyError, TypeError):
         return None
     if isinstance(detail, list):
         return OakValidationError([_validation_message(item) for item in detail])
