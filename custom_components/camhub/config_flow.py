@@ -38,7 +38,13 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 
-from .api.errors import AccessDeniedError, AuthError, CamHubError, ConnectError
+from .api.errors import (
+    AccessDeniedError,
+    AuthError,
+    CamHubError,
+    ConnectError,
+    InvalidCredentialsError,
+)
 from .const import (
     CONF_FAMILY,
     CONF_MAC,
@@ -100,6 +106,8 @@ async def _probe(
 
 
 def _error_key(err: CamHubError) -> str:
+    if isinstance(err, InvalidCredentialsError):
+        return "invalid_credentials"
     if isinstance(err, AccessDeniedError):
         return "insufficient_privileges"
     if isinstance(err, AuthError):

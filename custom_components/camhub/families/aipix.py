@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import aiohttp
@@ -411,6 +411,10 @@ GET_ARCHIVE_SCHEMA = probatio.Schema(
 )
 
 
+TIME_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+TIME_MAX = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
     return ServiceValidationError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
@@ -443,10 +447,20 @@ def _ttl(call: ServiceCall, hub: AipixHub) -> int:
 
 
 def _utc(value: datetime) -> datetime:
-    """A time from the action: naive means Home Assistant's time zone."""
+    """A time from the action: naive means Home Assistant's time zone.
+
+    Years 1 and 9999 overflow when moved to UTC (and no recording is that old): anything
+    outside 1970..9000 is refused as an invalid time instead of crashing the action.
+    """
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
+    try:
+        utc = dt_util.as_utc(value)
+    except OverflowError:
+        utc = None
+    if utc is None or not TIME_MIN <= utc <= TIME_MAX:
+        raise _invalid("invalid_time", time=value.isoformat())
+    return utc
 
 
 def _not_future(value: datetime) -> datetime:
