@@ -225,7 +225,7 @@ async def _run_channel(client: CamStreamerDevice, coordinator: CamHubCoordinator
         on_message,
         on_connected,
         settings=CHANNEL_SETTINGS,
-        name=f"{APP_TITLES[app]} {client.api.base_url.host}",
+        name=APP_TITLES[app],  # no address: the name is in info-level log lines
         handshake_headers=functools.partial(client.api.event_headers, app),
     )
     client.channels[app] = channel
