@@ -127,4 +127,5 @@ async def async_get_config_entry_diagnostics(
     named = [entry.unique_id, entry.title, *coordinator.device_ids]
     named += [c for c in entry.options.get("cameras", ()) if isinstance(c, str)]
     found.update(str(v) for v in named if v and len(str(v)) >= _MIN_SECRET)
-    return _scrub(async_redact_data(data, TO_REDACT), found)
+    scrubbed: dict[str, Any] = _scrub(async_redact_data(data, TO_REDACT), found)
+    return scrubbed

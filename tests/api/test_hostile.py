@@ -26,6 +26,7 @@ from custom_components.camhub.api.camstreamer import (
 )
 from custom_components.camhub.api.errors import (
     AuthError,
+    ConnectError,
     InvalidCredentialsError,
     InvalidHostError,
     ProtocolError,
@@ -36,6 +37,7 @@ from custom_components.camhub.api.transport import (
     Transport,
     build_url,
     check_credentials,
+    network_error,
     validate_host,
 )
 from simulator import AxisCamera, Simulator
@@ -406,3 +408,17 @@ async def test_basic_fallback_refuses_a_colon_user(sim: Simulator) -> None:
         with pytest.raises(InvalidCredentialsError):
             await transport.get_json("/api/camera/caps")
     assert sum(intercom.stats.requests.values()) == 1  # the one that learnt "Basic"
+
+
+async def test_network_errors_name_no_address(sim: Simulator) -> None:
+    """Connect failures end up in info lines: they say what failed, not where."""
+    intercom = await sim.add_intercom_2n()
+    await intercom.stop()
+    async with aiohttp.ClientSession() as session:
+        transport = Transport(session, intercom.url)
+        with pytest.raises(ConnectError) as err:
+            await transport.get_json("/api/system/info")
+    assert "127.0.0.1" not in str(err.value) and str(intercom.port) not in str(err.value)
+    assert "Connection refused" in str(err.value)
+    assert network_error(ConnectionResetError(104, "reset")) == "Connection reset by peer"
+    assert network_error(aiohttp.ServerDisconnectedError()) == "Server disconnected"

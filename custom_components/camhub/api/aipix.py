@@ -24,7 +24,7 @@ from yarl import URL
 
 from . import safejson
 from .errors import AuthError, CamHubError, ConnectError, DeviceError, ProtocolError
-from .transport import AuthMode, Reply, Transport
+from .transport import AuthMode, Reply, Transport, network_error
 
 PREVIEW_PATH = "/api/v1/cameras/preview"
 VIDEO_PATH = "/api/v1/cameras/video"
@@ -256,9 +256,9 @@ class AipixClient:
                 body = await resp.content.read(64 * 1024)
                 return is_aipix_answer(resp.status, resp.headers, body)
         except TimeoutError as err:
-            raise ConnectError(f"{self.host}: no answer") from err
+            raise ConnectError("preview: no answer") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise ConnectError(f"{self.host}: {err}") from err
+            raise ConnectError(f"preview: {network_error(err)}") from err
 
     async def check_token(self) -> None:
         """A preview request for no camera: 401 if the token is bad.

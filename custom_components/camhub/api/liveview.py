@@ -25,7 +25,7 @@ from yarl import URL
 
 from . import safejson
 from .errors import CamHubError, ConnectError, DeviceError, DeviceTimeoutError, ProtocolError
-from .transport import DEFAULT_TIMEOUT, Transport, stream_timeout
+from .transport import DEFAULT_TIMEOUT, Transport, network_error, stream_timeout
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -425,7 +425,7 @@ class LiveViewClient:
         except TimeoutError as err:
             raise DeviceTimeoutError("WebSocket connect timed out") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise ConnectError(f"WebSocket: {err}") from err
+            raise ConnectError(f"WebSocket: {network_error(err)}") from err
 
     async def _ws_frame(self, ws: aiohttp.ClientWebSocketResponse, camera_id: str) -> bytes:
         """The next binary frame; text notices in between are logged (errors raise)."""
@@ -468,5 +468,5 @@ class LiveViewClient:
             except ValueError as err:  # aiohttp's own line-length limit
                 raise ProtocolError(f"events of {camera_id}: {err}") from err
             except (aiohttp.ClientError, OSError) as err:
-                raise ConnectError(f"events of {camera_id}: {err}") from err
+                raise ConnectError(f"events of {camera_id}: {network_error(err)}") from err
         raise ConnectError(f"events of {camera_id}: stream ended")

@@ -10,6 +10,7 @@ where its format is defined.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -209,7 +210,7 @@ class Transport:
         except aiohttp.ClientResponseError as err:  # e.g. malformed headers
             raise ProtocolError(f"{method} {path}: {err.message}") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise ConnectError(f"{method} {path}: {err}") from err
+            raise ConnectError(f"{method} {path}: {network_error(err)}") from err
 
     def _should_fall_back_to_basic(self, resp: aiohttp.ClientResponse) -> bool:
         """AUTO mode: a 401 that offers only Basic switches this transport to Basic for good."""
@@ -254,7 +255,7 @@ class Transport:
             except TimeoutError as err:
                 raise DeviceTimeoutError(f"{method} {path}: timed out reading") from err
             except (aiohttp.ClientError, OSError) as err:
-                raise ConnectError(f"{method} {path}: {err}") from err
+                raise ConnectError(f"{method} {path}: {network_error(err)}") from err
             return Reply(resp.status, resp.content_type, body)
 
     async def get_json(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
@@ -271,6 +272,21 @@ class Transport:
                     raise parsed
             raise ProtocolError(f"expected an image from {path}, got {reply.content_type!r}")
         return reply.body
+
+
+def network_error(err: BaseException) -> str:
+    """A network failure in words, without the device's address.
+
+    aiohttp's connector errors read "Cannot connect to host 10.0.0.5:80 ssl:default [...]";
+    these messages end up in info-level log lines, which are shared in bug reports. The
+    entry's name already says which device it is.
+    """
+    if isinstance(err, aiohttp.ClientConnectorError):
+        code = err.os_error.errno
+        return f"cannot connect ({os.strerror(code) if code else type(err.os_error).__name__})"
+    if isinstance(err, OSError) and err.errno:
+        return os.strerror(err.errno)
+    return str(err) or type(err).__name__
 
 
 async def _read_limited(resp: aiohttp.ClientResponse, limit: int) -> bytes:
