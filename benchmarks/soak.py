@@ -33,6 +33,7 @@ import itertools
 import json
 import random
 import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -47,7 +48,7 @@ import psutil  # type: ignore[import-untyped]
 from demo.flow import Result, drive_flow
 from simulator import AxisCamera, SimCamera, SimDevice, SimOakCamera, Simulator
 
-from .ha import HomeAssistantClient, HomeAssistantProcess
+from .ha import FlowError, HomeAssistantClient, HomeAssistantProcess
 from .viewer import Viewer
 
 WARM_UP = 60.0  # seconds before the baseline is taken (caches, first reconnects)
@@ -55,6 +56,7 @@ SAMPLE_EVERY = 30.0
 EVENT_EVERY = 1.0
 EVENT_WINDOW = 0.9  # a pushed change must show within this
 STREAM = "11"  # the Axis stream that toggles
+WORK_LOG = Path(__file__).parent / ".work" / "soak-home-assistant.log"  # ignored by git
 
 
 @dataclass
@@ -147,12 +149,19 @@ class Soak:
             try:
                 await self._soak(session, devices)
             finally:
+                log = self.ha.config_dir / "home-assistant.log"
+                if log.exists():  # kept for reading (the config folder goes with stop())
+                    shutil.copy(log, WORK_LOG)
                 await asyncio.to_thread(self.ha.stop)
         return self.report
 
     async def _soak(self, session: aiohttp.ClientSession, devices: dict[str, SimDevice]) -> None:
         client = HomeAssistantClient(self.ha.url, session)
         await client.onboard()
+        # Home Assistant 2026.10 tries the YAML `http:` settings as a pending config and, unless
+        # it is confirmed, restarts itself after 5 minutes to revert it: confirm it.
+        with contextlib.suppress(FlowError):
+            await client.ws_call({"type": "http/config/promote"})
         for family, device in devices.items():
             outcome = await drive_flow(FlowClient(client), "camhub", device.describe())
             if outcome.status != "created" or outcome.entry_id is None:
@@ -262,7 +271,10 @@ class Soak:
 
     async def _sample_rss(self) -> None:
         started = time.monotonic()
+        assert self.ha.proc is not None
         while True:
+            if (code := self.ha.proc.poll()) is not None:
+                raise RuntimeError(f"Home Assistant exited with {code}; see {WORK_LOG}")
             rss = self.ha.rss() / 2**20
             self.report.rss_mb.append((round(time.monotonic() - started), round(rss, 1)))
             await asyncio.sleep(SAMPLE_EVERY)
