@@ -188,3 +188,39 @@ async def test_write_failure_is_translated(hass: HomeAssistant, tmp_path: Path) 
 def test_shown_names_are_escaped_and_short() -> None:
     assert files._shown("a\x00b") == "a\\x00b"
     assert len(files._shown("x" * 1000)) == 201
+
+
+async def test_unusable_folders_are_not_allowed(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A file where a folder should be, and a folder link loop."""
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    (tmp_path / "file.jpg").write_bytes(b"")
+    (tmp_path / "loop_a").symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(tmp_path / "loop_a")
+    for name in ("file.jpg/below.jpg", "loop_a/x.jpg"):
+        with pytest.raises(ServiceValidationError) as err:
+            await files.async_allowed_file(hass, str(tmp_path / name))
+        assert err.value.translation_key == "path_not_allowed"
+
+
+async def test_what_appears_after_the_check_is_refused_at_write(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    """A folder, a FIFO or a folder link that appears between check and write."""
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    cases = {"dir.jpg": "filename_is_directory", "fifo.jpg": "filename_not_file"}
+    for name, key in cases.items():
+        target = await files.async_allowed_file(hass, str(tmp_path / name))
+        if name == "dir.jpg":
+            (tmp_path / name).mkdir()
+        else:
+            os.mkfifo(tmp_path / name)
+        with pytest.raises(ServiceValidationError) as err:
+            await target.async_write(hass, b"\xff\xd8")
+        assert err.value.translation_key == key
+    (tmp_path / "outside").mkdir()
+    target = await files.async_allowed_file(hass, str(tmp_path / "sub" / "x.jpg"))
+    (tmp_path / "sub").symlink_to(tmp_path / "outside")
+    with pytest.raises(ServiceValidationError) as err:
+        await target.async_write(hass, b"\xff\xd8")
+    assert err.value.translation_key == "path_not_allowed"
+    assert list((tmp_path / "outside").iterdir()) == []

@@ -172,3 +172,11 @@ async def test_logs_hold_no_password_or_token(
     assert caplog.text, "nothing was logged"
     for value in [*family.secrets, *issued_tokens]:
         assert value not in caplog.text, value
+
+
+async def test_tls_verification_is_on_by_default(hass: HomeAssistant) -> None:
+    """The user step offers 'Verify SSL certificate' ticked; unticking it is per entry."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    schema = result["data_schema"].schema
+    verify = next(key for key in schema if key == "verify_ssl")
+    assert verify.default() is True
