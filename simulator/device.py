@@ -52,6 +52,9 @@ class Faults:
     unauthorized: bool = False  # answer protected paths with 401, whatever the credentials
     malformed: bool = False  # JSON bodies become invalid JSON, JPEGs (and MJPEG parts) truncated
     drop_stream_after: int | None = None  # MJPEG: abort the TCP connection after N frames
+    # path -> (content type, body): answered with HTTP 200 instead of the real answer (an HTML
+    # login page where a JPEG belongs, 15 MB of JSON, ...): hostile or broken device output.
+    bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def clear(self) -> None:
         """Switch every fault off."""
@@ -60,6 +63,7 @@ class Faults:
         self.unauthorized = False
         self.malformed = False
         self.drop_stream_after = None
+        self.bodies.clear()
 
 
 class SimDevice:
@@ -234,8 +238,8 @@ class SimDevice:
         faults = self.faults
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)
-        if faults.status is not None:
-            return self.error_response(faults.status, f"injected HTTP {faults.status}")
+        if (injected := self._injected(request)) is not None:
+            return injected
         known = request.match_info.http_exception is None
         if known and request.path not in self.public_paths:
             auth = self.auth
@@ -254,6 +258,15 @@ class SimDevice:
         if faults.malformed and isinstance(response, web.Response) and not response.prepared:
             _corrupt(response)
         return response
+
+    def _injected(self, request: web.Request) -> web.Response | None:
+        """The answer an injected status or body fault gives instead of the real one."""
+        faults = self.faults
+        if faults.status is not None:
+            return self.error_response(faults.status, f"injected HTTP {faults.status}")
+        if (body := faults.bodies.get(request.path)) is not None:
+            return web.Response(body=body[1], content_type=body[0])
+        return None
 
 
 def _corrupt(response: web.Response) -> None:

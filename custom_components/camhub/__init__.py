@@ -111,10 +111,14 @@ def _make_hub(
         return entry.async_create_background_task(hass, coro, name)
 
     def on_connection(connected: bool) -> None:
-        # A broken stream is the quickest sign a device went away: check now rather than
-        # at the next poll, so entities turn unavailable (and back) promptly.
-        if not connected and not coordinator.push_connected:
-            hass.async_create_task(coordinator.async_request_refresh(), eager_start=False)
+        # A broken stream is the quickest sign a device went away, and frames flowing again
+        # the quickest sign it is back: check now rather than at the next poll, so entities
+        # turn unavailable (and available again) promptly.
+        if connected and coordinator.last_update_success:
+            return
+        if not connected and coordinator.push_connected:
+            return
+        hass.async_create_task(coordinator.async_request_refresh(), eager_start=False)
 
     return FrameHub(
         f"{entry.title} {source.uid}",

@@ -7,9 +7,9 @@ and otherwise from the family's snapshot function.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -20,11 +20,12 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 
-from .api.errors import CamHubError
+from .api.errors import CamHubError, DeviceTimeoutError
 from .const import CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE, DOMAIN
 from .data import CamHubConfigEntry
 from .entity import CamHubEntity
 from .errors import translated_error
+from .files import async_allowed_file
 from .streaming import FrameHub
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ FIRST_PART = b"--" + BOUNDARY + b"\r\nContent-Type: image/jpeg\r\nContent-Length
 NEXT_PART = b"\r\n" + FIRST_PART
 VIEWER_HEARTBEAT = 5.0
 STREAM_RENEW_RETRY = timedelta(seconds=10)
+SNAPSHOT_TIMEOUT = 8.0
 
 
 async def async_setup_entry(
@@ -92,6 +94,7 @@ class CamHubCamera(CamHubEntity, Camera):
             self._attr_supported_features = CameraEntityFeature.STREAM
         self._cancel_renewal: CALLBACK_TYPE | None = None
         self._part: tuple[bytes, bytes] = (b"", b"")
+        self._snapshot_failing = False
 
     async def async_will_remove_from_hass(self) -> None:
         """Stop renewing the stream's URL."""
@@ -111,9 +114,25 @@ class CamHubCamera(CamHubEntity, Camera):
         if self.hub is not None and (frame := self.hub.fresh_frame(self._snapshot_max_age)):
             return frame
         try:
-            return await self.source.snapshot()
+            # Our own deadline, shorter than the camera view's 10 s: a stalled device is then
+            # our logged timeout rather than Home Assistant's silent one.
+            async with asyncio.timeout(SNAPSHOT_TIMEOUT):
+                image = await self.source.snapshot()
+        except TimeoutError as err:
+            raise self._snapshot_failed(DeviceTimeoutError("no snapshot in time")) from err
         except CamHubError as err:
-            raise translated_error(err) from err
+            raise self._snapshot_failed(err) from err
+        if self._snapshot_failing:
+            self._snapshot_failing = False
+            _LOGGER.info("Snapshots of %s work again", self.entity_id)
+        return image
+
+    def _snapshot_failed(self, err: CamHubError) -> HomeAssistantError:
+        """Log a failing snapshot once at warning (then at debug until one works again)."""
+        level = logging.DEBUG if self._snapshot_failing else logging.WARNING
+        self._snapshot_failing = True
+        _LOGGER.log(level, "Snapshot of %s failed: %s", self.entity_id, err)
+        return translated_error(err)
 
     async def stream_source(self) -> str | None:
         """RTSP/HLS URL for Home Assistant's stream / go2rtc, where the device has one."""
@@ -194,20 +213,9 @@ class CamHubCamera(CamHubEntity, Camera):
                 translation_key="history_not_supported",
                 translation_placeholders={"entity_id": self.entity_id},
             )
-        path = Path(filename)
-        if not self.hass.config.is_allowed_path(str(path)):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="path_not_allowed",
-                translation_placeholders={"filename": filename},
-            )
+        target = await async_allowed_file(self.hass, filename)  # before asking the device
         try:
             image = await self.source.history(seconds_ago)
         except CamHubError as err:
             raise translated_error(err) from err
-        await self.hass.async_add_executor_job(_write_file, path, image)
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+        await target.async_write(self.hass, image)

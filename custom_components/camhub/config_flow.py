@@ -41,7 +41,13 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 
-from .api.errors import AccessDeniedError, AuthError, CamHubError, ConnectError
+from .api.errors import (
+    AccessDeniedError,
+    AuthError,
+    CamHubError,
+    ConnectError,
+    InvalidCredentialsError,
+)
 from .const import (
     CONF_FAMILY,
     CONF_MAC,
@@ -130,6 +136,8 @@ async def _same_address(
 
 
 def _error_key(err: CamHubError) -> str:
+    if isinstance(err, InvalidCredentialsError):
+        return "invalid_credentials"
     if isinstance(err, AccessDeniedError):
         return "insufficient_privileges"
     if isinstance(err, AuthError):

@@ -27,6 +27,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.http.register_view(MemoryView())
     hass.http.register_view(EntriesView())
     hass.http.register_view(CpuView())
+    hass.http.register_view(TasksView())
     return True
 
 
@@ -48,6 +49,25 @@ class CpuView(HomeAssistantView):
     async def get(self, request: web.Request) -> web.Response:
         """CLOCK_PROCESS_CPUTIME_ID."""
         return self.json({"cpu": time.process_time()})
+
+
+class TasksView(HomeAssistantView):
+    """GET: the number of asyncio tasks, and those running CamHub code (for the soak)."""
+
+    url = "/api/camhub_bench/tasks"
+    name = "api:camhub_bench:tasks"
+
+    async def get(self, request: web.Request) -> web.Response:
+        """All tasks but this request's own; CamHub's by the file their coroutine runs."""
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        camhub = []
+        for task in tasks:
+            code = getattr(task.get_coro(), "cr_code", None)
+            filename = code.co_filename if code is not None else ""
+            if "custom_components/camhub" in filename or "camhub" in task.get_name():
+                camhub.append(task.get_name())
+        return self.json({"total": len(tasks), "camhub": sorted(camhub)})
 
 
 class MemoryView(HomeAssistantView):

@@ -13,7 +13,6 @@ Security: a link is as good as the token for its lifetime, so link URLs never ap
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,8 +22,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import AuthError, CamHubError, ConnectError, DeviceError, ProtocolError
-from .transport import AuthMode, Reply, Transport
+from .transport import AuthMode, Reply, Transport, network_error
 
 PREVIEW_PATH = "/api/v1/cameras/preview"
 VIDEO_PATH = "/api/v1/cameras/video"
@@ -151,8 +151,8 @@ def parse_error(status: int, body: bytes) -> CamHubError | None:
     """
     message = ""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         data = None
     if isinstance(data, dict):
         message = str(data.get("message") or "")
@@ -180,8 +180,8 @@ def is_aipix_answer(status: int, headers: Mapping[str, str], body: bytes) -> boo
     if challenge and not challenge.startswith("bearer"):
         return False
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         return False
     if status == 401:
         return isinstance(data, dict) and isinstance(data.get("message"), str)
@@ -256,9 +256,9 @@ class AipixClient:
                 body = await resp.content.read(64 * 1024)
                 return is_aipix_answer(resp.status, resp.headers, body)
         except TimeoutError as err:
-            raise ConnectError(f"{self.host}: no answer") from err
+            raise ConnectError("preview: no answer") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise ConnectError(f"{self.host}: {err}") from err
+            raise ConnectError(f"preview: {network_error(err)}") from err
 
     async def check_token(self) -> None:
         """A preview request for no camera: 401 if the token is bad.

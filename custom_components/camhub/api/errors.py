@@ -37,6 +37,12 @@ class AuthError(CamHubError):
     translation_key = "invalid_auth"
 
 
+class InvalidCredentialsError(AuthError):
+    """Credentials that no request can carry (a ':' in a Basic user name, CR-LF, ...)."""
+
+    translation_key = "invalid_credentials"
+
+
 class AccessDeniedError(AuthError):
     """The credentials are valid but lack a privilege the request needs (2N code 10, HTTP 403)."""
 
@@ -61,3 +67,9 @@ class DeviceError(CamHubError):
         self.param = param
         detail = f"{description} ({param})" if param else description
         super().__init__(f"device error {code}: {detail}".rstrip(": "))
+
+
+class InvalidHostError(CamHubError):
+    """The configured host is not a host name or IP address (a URL, a path, `[::1`, empty)."""
+
+    translation_key = "invalid_host"

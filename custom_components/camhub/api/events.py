@@ -9,13 +9,15 @@ device to accept it, ask for the initial state, then read JSON events until the 
 spent by the first connection and expires after ~30 s), keep-alive pings so a silently dead
 socket is noticed, and reconnects with capped exponential backoff plus jitter so a fleet of
 cameras rebooting together is not hammered in lock-step. Malformed messages are logged at
-debug level and skipped; only the socket breaking ends a session.
+debug level and skipped; only the socket breaking ends a session. Nothing a device sends can
+end `run()`: a message that breaks the parser in an unforeseen way is logged once and skipped,
+and an unforeseen failure of a session is logged with its traceback and retried like any
+other, so an event channel never dies until its owner cancels it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -25,6 +27,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import AuthError, CamHubError, ConnectError, ProtocolError
 
 _LOGGER = logging.getLogger(__name__)
@@ -123,6 +126,12 @@ class EventChannel:
                 failures = 1 if was_up else failures + 1
                 self.stats.failures += 1
                 self._log_failure(err, failures, was_up)
+            except Exception as err:  # a bug must not end the channel for good
+                was_up = self.connected
+                failures = 1 if was_up else failures + 1
+                self.stats.failures += 1
+                self.stats.last_error = f"{type(err).__name__}: {err}"
+                _LOGGER.exception("%s event channel: unexpected failure, reconnecting", self.name)
             finally:
                 self._set_connected(False)
             await asyncio.sleep(self.backoff(0 if was_up else failures))
@@ -144,7 +153,9 @@ class EventChannel:
         self.stats.last_error = str(err) or type(err).__name__
         # Once at info level when a working channel breaks, then quietly while it retries.
         level = logging.INFO if was_up or failures == 1 else logging.DEBUG
-        _LOGGER.log(level, "%s event channel %s failed: %s", self.name, self.url, err)
+        # The address stays out of info lines (logs get shared); debug has it.
+        _LOGGER.log(level, "%s event channel failed: %s", self.name, err)
+        _LOGGER.debug("%s event channel URL: %s", self.name, self.url.with_query(None))
 
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
         """The WebSocket upgrade, answering one HTTP auth challenge if it can."""
@@ -242,8 +253,8 @@ class EventChannel:
         if msg.type is not aiohttp.WSMsgType.TEXT:
             return _SKIP
         try:
-            return json.loads(msg.data)
-        except ValueError:
+            return safejson.loads(msg.data)
+        except ProtocolError:
             self.stats.malformed += 1
             _LOGGER.debug("%s: ignoring malformed event %.200r", self.name, msg.data)
             return _SKIP
@@ -255,6 +266,9 @@ class EventChannel:
         except ProtocolError as err:  # a message the parser rejects never ends the session
             self.stats.malformed += 1
             _LOGGER.debug("%s: ignoring event %.200r: %s", self.name, message, err)
+        except Exception:  # nor does one that breaks it unexpectedly
+            self.stats.malformed += 1
+            _LOGGER.exception("%s: event broke its handler, skipped: %.200r", self.name, message)
 
     def _set_connected(self, connected: bool) -> None:
         if connected == self.connected:

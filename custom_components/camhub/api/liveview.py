@@ -23,8 +23,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import CamHubError, ConnectError, DeviceError, DeviceTimeoutError, ProtocolError
-from .transport import DEFAULT_TIMEOUT, Transport, stream_timeout
+from .transport import DEFAULT_TIMEOUT, Transport, network_error, stream_timeout
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -120,8 +121,8 @@ def parse_bool(value: Any, name: str) -> bool:
 def parse_error(status: int, body: bytes) -> CamHubError | None:
     """`{"success": false, "message": ...}` as a DeviceError carrying the server's message."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         return None
     if not isinstance(data, dict) or data.get("success") is not False:
         return None
@@ -217,8 +218,8 @@ def parse_recording(answer: Any) -> bool:
 def parse_sse_event(name: str, data: str) -> ServerEvent:
     """Decode one event's data; a non-JSON payload is kept as `{"text": ...}`."""
     try:
-        payload = json.loads(data) if data else {}
-    except ValueError:
+        payload = safejson.loads(data) if data else {}
+    except ProtocolError:
         payload = {"text": data}
     if not isinstance(payload, dict):
         payload = {"value": payload}
@@ -255,8 +256,8 @@ class SseParser:
 def parse_notice(text: str) -> tuple[bool, str]:
     """A WebSocket text message: (is it an error?, its message)."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = safejson.loads(text)
+    except ProtocolError:
         return text.lower().startswith("error"), text
     if not isinstance(data, dict):
         return False, text
@@ -424,7 +425,7 @@ class LiveViewClient:
         except TimeoutError as err:
             raise DeviceTimeoutError("WebSocket connect timed out") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise ConnectError(f"WebSocket: {err}") from err
+            raise ConnectError(f"WebSocket: {network_error(err)}") from err
 
     async def _ws_frame(self, ws: aiohttp.ClientWebSocketResponse, camera_id: str) -> bytes:
         """The next binary frame; text notices in between are logged (errors raise)."""
@@ -467,5 +468,5 @@ class LiveViewClient:
             except ValueError as err:  # aiohttp's own line-length limit
                 raise ProtocolError(f"events of {camera_id}: {err}") from err
             except (aiohttp.ClientError, OSError) as err:
-                raise ConnectError(f"events of {camera_id}: {err}") from err
+                raise ConnectError(f"events of {camera_id}: {network_error(err)}") from err
         raise ConnectError(f"events of {camera_id}: stream ended")

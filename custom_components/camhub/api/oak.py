@@ -21,7 +21,6 @@ never reaches the device.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from typing import Any, Final
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .errors import CamHubError, DeviceError, ProtocolError
 from .transport import AuthMode, Transport
 
@@ -139,8 +139,8 @@ def parse_error(status: int, body: bytes) -> CamHubError | None:
     if status in (401, 403):
         return None
     try:
-        detail = json.loads(body)["detail"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        detail = safejson.loads(body)["detail"]
+    except (ProtocolError, KeyError, TypeError):
         return None
     if isinstance(detail, list):
         return OakValidationError([_validation_message(item) for item in detail])

@@ -9,7 +9,9 @@ where its format is defined.
 
 from __future__ import annotations
 
-import json
+import ipaddress
+import os
+import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import safejson
 from .auth import DigestAuth, basic_authorization
 from .errors import (
     AccessDeniedError,
@@ -27,6 +30,8 @@ from .errors import (
     ConnectError,
     DeviceError,
     DeviceTimeoutError,
+    InvalidCredentialsError,
+    InvalidHostError,
     ProtocolError,
 )
 
@@ -56,16 +61,58 @@ class Reply:
     body: bytes
 
     def json(self) -> Any:
-        """Decode the body as JSON, or raise ProtocolError."""
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise ProtocolError(f"invalid JSON from device: {err}") from err
+        """Decode the body as JSON (bounded, see safejson), or raise ProtocolError."""
+        return safejson.loads(self.body)
+
+
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def validate_host(host: str) -> str:
+    """The host as a device address (a name, IPv4 or IPv6 literal), or InvalidHostError.
+
+    The user types the host; it becomes the authority of every URL. Anything that is not
+    purely a host (`http://evil`, `127.0.0.1/../`, `[::1`, `a@b`, a port, spaces, an empty
+    string) would change the URL or make yarl raise a bare ValueError, so it is refused
+    here with a type the flow can translate. An IPv6 literal is returned without brackets
+    (`build_url` adds them).
+    """
+    text = host.strip()
+    candidate = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    try:
+        address = ipaddress.ip_address(candidate)
+    except ValueError:
+        pass
+    else:
+        return str(address) if address.version == 4 else candidate.lower()
+    name = candidate.rstrip(".")
+    try:
+        ascii_name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_name = ""
+    labels = ascii_name.split(".")
+    if not 0 < len(ascii_name) <= 253 or not all(_HOST_LABEL.fullmatch(lbl) for lbl in labels):
+        raise InvalidHostError(f"not a host name or IP address: {host[:100]!r}")
+    return name
 
 
 def build_url(host: str, port: int | None, ssl: bool) -> URL:
     """The device's base URL; an IPv6 literal is bracketed by yarl."""
     return URL.build(scheme="https" if ssl else "http", host=host, port=port)
+
+
+def check_credentials(username: str, password: str, token: str, basic: bool) -> None:
+    """Refuse credentials no HTTP header can carry, before they reach aiohttp.
+
+    CR, LF and other control characters would split the header (aiohttp raises a bare
+    ValueError); Basic cannot carry a `:` in the user name (RFC 7617: the first colon ends
+    it). Both are the user's typing, so they are a credentials error, not a crash.
+    """
+    if any(_CONTROL.search(value) for value in (username, password, token)):
+        raise InvalidCredentialsError("credentials contain a control character (CR, LF, ...)")
+    if basic and ":" in username:
+        raise InvalidCredentialsError("a user name for Basic authentication cannot contain ':'")
 
 
 class Transport:
@@ -106,6 +153,9 @@ class Transport:
         return self.base_url.join(URL(path))
 
     def _request_kwargs(self) -> dict[str, Any]:
+        if self._auth_mode is not AuthMode.NONE:
+            is_basic = self._auth_mode is AuthMode.BASIC
+            check_credentials(self._username, self._password, self._token, is_basic)
         kwargs: dict[str, Any] = {}
         if self._auth_mode is AuthMode.BASIC:
             basic = basic_authorization(self._username, self._password)
@@ -160,7 +210,7 @@ class Transport:
         except aiohttp.ClientResponseError as err:  # e.g. malformed headers
             raise ProtocolError(f"{method} {path}: {err.message}") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise ConnectError(f"{method} {path}: {err}") from err
+            raise ConnectError(f"{method} {path}: {network_error(err)}") from err
 
     def _should_fall_back_to_basic(self, resp: aiohttp.ClientResponse) -> bool:
         """AUTO mode: a 401 that offers only Basic switches this transport to Basic for good."""
@@ -205,7 +255,7 @@ class Transport:
             except TimeoutError as err:
                 raise DeviceTimeoutError(f"{method} {path}: timed out reading") from err
             except (aiohttp.ClientError, OSError) as err:
-                raise ConnectError(f"{method} {path}: {err}") from err
+                raise ConnectError(f"{method} {path}: {network_error(err)}") from err
             return Reply(resp.status, resp.content_type, body)
 
     async def get_json(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
@@ -222,6 +272,21 @@ class Transport:
                     raise parsed
             raise ProtocolError(f"expected an image from {path}, got {reply.content_type!r}")
         return reply.body
+
+
+def network_error(err: BaseException) -> str:
+    """A network failure in words, without the device's address.
+
+    aiohttp's connector errors read "Cannot connect to host 10.0.0.5:80 ssl:default [...]";
+    these messages end up in info-level log lines, which are shared in bug reports. The
+    entry's name already says which device it is.
+    """
+    if isinstance(err, aiohttp.ClientConnectorError):
+        code = err.os_error.errno
+        return f"cannot connect ({os.strerror(code) if code else type(err.os_error).__name__})"
+    if isinstance(err, OSError) and err.errno:
+        return os.strerror(err.errno)
+    return str(err) or type(err).__name__
 
 
 async def _read_limited(resp: aiohttp.ClientResponse, limit: int) -> bytes:

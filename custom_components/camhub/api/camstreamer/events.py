@@ -25,16 +25,26 @@ from .parsers import _flag, _opt_flag
 _LOGGER = logging.getLogger(__name__)
 
 
-def _unwrap(message: Any) -> list[Mapping[str, Any]]:
-    """The event objects in a message: bare, `{"type":"init","data":{...}}`, or a list."""
+MAX_WRAPPING = 8
+"""Lists and `data` wrappers around one event: real messages use two at most."""
+
+
+def _unwrap(message: Any, depth: int = 0) -> list[Mapping[str, Any]]:
+    """The event objects in a message: bare, `{"type":"init","data":{...}}`, or a list.
+
+    Depth is capped so a hostile message (lists nested thousands deep) is refused as a
+    ProtocolError instead of exhausting the recursion limit.
+    """
+    if depth > MAX_WRAPPING:
+        raise ProtocolError("event message nested too deeply")
     if isinstance(message, list):
-        return [m for item in message for m in _unwrap(item)]
+        return [m for item in message for m in _unwrap(item, depth + 1)]
     if not isinstance(message, Mapping):
         raise ProtocolError("event is not a JSON object")
     if message.get("type") == "init" or (
         "type" not in message and isinstance(message.get("data"), Mapping | list)
     ):
-        return _unwrap(message.get("data"))
+        return _unwrap(message.get("data"), depth + 1)
     return [message]
 
 
@@ -69,7 +79,7 @@ def _parse_one(app: App, data: Mapping[str, Any]) -> Event | None:
         service_id = data.get("serviceId", data.get("serviceID"))
         try:
             return ServiceEvent(int(service_id), kind == "ServiceStart")
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:  # OverflowError: Infinity
             raise ProtocolError(f"{kind} without a service id") from err
     _LOGGER.debug("%s: ignoring event of type %r", app, kind)
     return None

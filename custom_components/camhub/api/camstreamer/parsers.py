@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from defusedxml import ElementTree as defused_et
+from defusedxml.common import DefusedXmlException
 from yarl import URL
 
+from .. import safejson
 from ..errors import AuthError, CamHubError, DeviceError, ProtocolError
 from .models import (
     AXIS_REALM,
@@ -44,8 +46,8 @@ def _opt_flag(value: Any, what: str) -> bool | None:
 def parse_error(status: int, body: bytes) -> CamHubError | None:
     """The apps' JSON errors (`{"status": 400, "message": ...}`) and VAPIX JSON errors."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         return None
     if not isinstance(data, dict):
         return None
@@ -98,9 +100,10 @@ def parse_device_info(data: Any) -> AxisInfo:
 def parse_applications(body: bytes) -> dict[str, AppInfo]:
     """`applications/list.cgi` XML; keys are lower-case app names (`camstreamer`, ...)."""
     try:
-        root = ET.fromstring(body)
-    except ET.ParseError as err:
-        raise ProtocolError(f"applications list is not XML: {err}") from err
+        # defusedxml: the camera's XML is untrusted (no entities, no DTD, no external refs).
+        root = defused_et.fromstring(body, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException) as err:
+        raise ProtocolError(f"applications list is not usable XML: {err}") from err
     if root.tag != "reply" or root.get("result", "ok") != "ok":
         raise ProtocolError("applications list: unexpected reply")
     apps: dict[str, AppInfo] = {}
@@ -230,8 +233,8 @@ def parse_master_audio(value: str | None) -> MasterAudio:
     if not value:
         return MasterAudio()
     try:
-        data = json.loads(value)
-    except ValueError as err:
+        data = safejson.loads(value)
+    except ProtocolError as err:
         raise ProtocolError(f"master audio is not JSON: {value[:100]!r}") from err
     data = _object(data, "master audio")
     data = data.get("master_audio", data) if isinstance(data.get("master_audio"), dict) else data

@@ -50,7 +50,7 @@ def _validate_schedule(text: str) -> str:
     """The recurrent schedule: a JSON list of {day_from, day_to, time_from, time_to}."""
     try:
         items = json.loads(text)
-    except ValueError as err:
+    except (ValueError, RecursionError) as err:
         raise ValueError(f"schedule is not JSON: {err}") from err
     if not isinstance(items, list):
         raise ValueError("schedule must be a JSON list")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .. import safejson
 from ..errors import AccessDeniedError, AuthError, CamHubError, DeviceError, ProtocolError
 
 HISTORY_MAX_SECONDS = 30
@@ -77,8 +78,8 @@ class Caps:
 def parse_error(status: int, body: bytes) -> CamHubError | None:
     """Map a 2N JSON error body (whatever the HTTP status) to a typed error."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(body)
+    except ProtocolError:
         return AuthError("HTTP 401") if status == 401 else None
     if not isinstance(data, dict) or data.get("success") is not False:
         return AuthError("HTTP 401") if status == 401 else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import probatio
@@ -58,11 +58,25 @@ def _ttl(call: ServiceCall, host: AipixHost) -> int:
     return ttl
 
 
+TIME_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+TIME_MAX = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def _utc(value: datetime) -> datetime:
-    """A time from the action: naive means Home Assistant's time zone."""
+    """A time from the action: naive means Home Assistant's time zone.
+
+    Years 1 and 9999 overflow when moved to UTC (and no recording is that old): anything
+    outside 1970..9000 is refused as an invalid time instead of crashing the action.
+    """
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
+    try:
+        utc = dt_util.as_utc(value)
+    except OverflowError:
+        utc = None
+    if utc is None or not TIME_MIN <= utc <= TIME_MAX:
+        raise validation_error("invalid_time", time=value.isoformat())
+    return utc
 
 
 def _not_future(value: datetime) -> datetime:

@@ -79,7 +79,7 @@ async def run_channel(host: CamStreamerHost, app: App) -> None:
         on_message,
         on_connected,
         settings=CHANNEL_SETTINGS,
-        name=f"{APP_TITLES[app]} {api.base_url.host}",
+        name=APP_TITLES[app],  # no address: the name is in info-level log lines
         handshake_headers=functools.partial(api.event_headers, app),
     )
     host.channels[app] = channel

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Final
 
 import probatio
@@ -17,6 +16,7 @@ from ...api.oak import STILL_FORMATS
 from ...camera import CamHubCamera
 from ...const import ATTR_FILENAME, DOMAIN
 from ...errors import translated_error
+from ...files import async_allowed_file
 from .host import OakHost
 
 ATTR_FORMAT: Final = "format"
@@ -37,19 +37,13 @@ async def async_capture_still(entity: Any, call: ServiceCall) -> None:
             translation_key="oak_not_an_oak_camera",
             translation_placeholders={"entity_id": entity.entity_id},
         )
-    filename = str(call.data[ATTR_FILENAME])
-    if not entity.hass.config.is_allowed_path(filename):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="path_not_allowed",
-            translation_placeholders={"filename": filename},
-        )
+    target = await async_allowed_file(entity.hass, str(call.data[ATTR_FILENAME]))
     api = entity.host.api
     try:
         image = await api.still(entity.source.device_id, entity.source.key, call.data[ATTR_FORMAT])
     except CamHubError as err:
         raise translated_error(err) from err
-    await entity.hass.async_add_executor_job(_write_file, Path(filename), image)
+    await target.async_write(entity.hass, image)
 
 
 ACTIONS: Final = (
@@ -58,8 +52,3 @@ ACTIONS: Final = (
     ),
 )
 """The family's actions, registered by `services.async_setup_services`."""
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
