@@ -25,7 +25,7 @@ from simulator import Intercom2N, OakController
 from .conftest import OAK_PRO
 
 INTERNAL = "camera.front_door_internal_camera"
-OAK_CAM_A = "camera.oak_d_pro_18443010d1e8ab1200_cam_a"
+OAK_CAM_A = "camera.oak_d_pro_cam_a"
 HISTORY = "/api/camera/snapshot"
 STILL = f"/cameras/{OAK_PRO}/streams/CAM_A/still"
 
