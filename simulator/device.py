@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from aiohttp import web
 
@@ -52,6 +52,9 @@ class Faults:
     unauthorized: bool = False  # answer protected paths with 401, whatever the credentials
     malformed: bool = False  # JSON bodies become invalid JSON, JPEGs (and MJPEG parts) truncated
     drop_stream_after: int | None = None  # MJPEG: abort the TCP connection after N frames
+    # MJPEG bytes that carry no frame for a reader of the declared boundary: "boundary" sends
+    # the parts under another boundary, "bare" sends the JPEGs with no multipart framing.
+    frameless: Literal["boundary", "bare"] | None = None
 
     def clear(self) -> None:
         """Switch every fault off."""
@@ -60,6 +63,7 @@ class Faults:
         self.unauthorized = False
         self.malformed = False
         self.drop_stream_after = None
+        self.frameless = None
 
 
 class SimDevice:
