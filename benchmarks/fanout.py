@@ -52,6 +52,7 @@ class Phase:
     cpu_ms_per_frame: float
     rss_per_viewer_kib: float  # resident memory of the serving process, added per viewer
     load_average: float  # 1-minute load average at the end of the window
+    frame_bytes: float  # median size of the JPEGs the viewers received
     errors: list[str]
 
 
@@ -100,10 +101,12 @@ async def measure(
     stats = await env.sim.stats(device.name)
     counts: list[int] = []
     latencies: list[float] = []
+    sizes: list[float] = []
     for viewer in group.viewers:
         window = [a for a in viewer.arrivals if t0 <= a.at < t1]
         counts.append(len(window))
         latencies.extend((a.at - a.rendered) * 1000 for a in window)
+        sizes.extend(a.size for a in window)
     frames = sum(counts)
     cpu = cpu1 - cpu0
     return Phase(
@@ -121,6 +124,7 @@ async def measure(
         cpu_ms_per_frame=cpu / frames * 1000 if frames else float("nan"),
         rss_per_viewer_kib=(rss1 - rss0) / viewers / 1024,
         load_average=round(psutil.getloadavg()[0], 2),
+        frame_bytes=median(sizes),
         errors=sorted({v.error for v in group.viewers if v.error}),
     )
 

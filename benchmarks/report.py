@@ -92,6 +92,30 @@ def _div(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
+def _kb(size: float | None) -> str:
+    return "-" if size is None or math.isnan(size) else f"{size / 1000:.1f} KB"
+
+
+def _fanout_limit(phases: dict[tuple[str, int], dict[str, Any]], counts: list[int]) -> list[str]:
+    """What the physical limit allows: the raw baseline's own ratio to core Basic."""
+    parts = []
+    for n in counts:
+        raw = (phases.get(("raw asyncio", n)) or {}).get("cpu_ms_per_frame")
+        basic = (phases.get(("mjpeg_basic", n)) or {}).get("cpu_ms_per_frame")
+        if (ratio := _div(raw, basic)) is not None:
+            parts.append(f"{ratio:.2f} at {n}")
+    if not parts:
+        return []
+    return [
+        "The raw asyncio baseline itself, as a fraction of core `mjpeg` (Basic): "
+        + ", ".join(parts)
+        + " viewers. It does the least work a server can (one read and parse per frame, one "
+        "write per viewer) and carries none of Home Assistant's own CPU: where it is near or "
+        "above 0.5, so is the target for any integration inside Home Assistant.",
+        "",
+    ]
+
+
 def _fanout_detail(phases: dict[tuple[str, int], dict[str, Any]], counts: list[int]) -> list[str]:
     lines = [
         "| viewers | contender | upstreams | fps min / median | latency p50 / p95 (ms) "
@@ -151,8 +175,9 @@ def fanout(result: dict[str, Any]) -> list[str]:
     floor = result["floor"]
     idle = result.get("idle_cpu_ms_per_s")
     lines = [
-        f"Source: simulated 2N intercom, {result['source_fps']:g} fps, 640x480, about 6 KB "
-        "per frame; viewers read `/api/camera_proxy_stream/` over HTTP, each its own "
+        f"Source: simulated 2N intercom, {result['source_fps']:g} fps, 640x480, "
+        f"{_kb(floor.get('frame_bytes'))} per frame; viewers read "
+        "`/api/camera_proxy_stream/` over HTTP, each its own "
         f"connection, for {floor['duration']:.0f} s after a warm-up. Contenders, taking turns "
         "at each viewer count: Home Assistant's core `mjpeg` camera on the same MJPEG and "
         "still URLs, on an intercom set to Basic (its aiohttp byte pipe, the cheapest core "
@@ -180,6 +205,7 @@ def fanout(result: dict[str, Any]) -> list[str]:
     lines += [
         *_fanout_summary(phases, counts, fps),
         "",
+        *_fanout_limit(phases, counts),
         *_fanout_detail(phases, counts),
         "",
     ]
