@@ -50,7 +50,6 @@ class Phase:
     frames: int
     cpu_seconds: float
     cpu_ms_per_frame: float
-    rss_per_viewer_kib: float  # resident memory of the serving process, added per viewer
     load_average: float  # 1-minute load average at the end of the window
     frame_bytes: float  # median size of the JPEGs the viewers received
     errors: list[str]
@@ -58,10 +57,43 @@ class Phase:
 
 @dataclass(frozen=True)
 class Server:
-    """How to read the CPU seconds and resident memory of the process that serves."""
+    """How to read the CPU seconds of the process that serves, and its resident memory."""
 
     cpu: Callable[[], Awaitable[float]]
     rss: Callable[[], int]
+
+
+async def memory_per_viewer(
+    env: BenchEnv, url: str, count: int, server: Server | None, settle: float
+) -> float:
+    """KiB that `count` more viewers add while one already watches (the upstream is warm).
+
+    Inside Home Assistant (server None) it is tracemalloc's traced memory, through the
+    probe, so it counts Python objects and buffers and not the allocator's slack; for the
+    raw baseline, the growth of its resident memory.
+    """
+    await env.sim.wait_streams_closed()
+    first = ViewerGroup(env.session, url, 1, headers=env.auth_headers)
+    more = ViewerGroup(env.session, url, count, headers=env.auth_headers)
+    rss0 = 0
+    first.start()
+    try:
+        await asyncio.sleep(settle)
+        if server is None:
+            await env.client.post("/api/camhub_bench/tracemalloc", {"action": "start"})
+        else:
+            rss0 = server.rss()
+        more.start()
+        await asyncio.sleep(settle)
+        if server is None:
+            traced = await env.client.post("/api/camhub_bench/tracemalloc", {"action": "stop"})
+            added = float(traced["current"])
+        else:
+            added = float(server.rss() - rss0)
+    finally:
+        await more.stop()
+        await first.stop()
+    return added / count / 1024
 
 
 async def measure(
@@ -79,7 +111,6 @@ async def measure(
     """Run `viewers` viewers of `url`; measure inside a window after `warmup` seconds."""
     await env.sim.wait_streams_closed()
     await env.sim.reset()
-    rss0 = server.rss()
     group = ViewerGroup(
         env.session,
         url,
@@ -93,7 +124,6 @@ async def measure(
         t0, cpu0 = time.time(), await server.cpu()
         await asyncio.sleep(duration / 2)
         upstream_open = (await env.sim.stats(device.name))["open_streams"]
-        rss1 = server.rss()
         await asyncio.sleep(duration / 2)
         t1, cpu1 = time.time(), await server.cpu()
     finally:
@@ -122,7 +152,6 @@ async def measure(
         frames=frames,
         cpu_seconds=cpu,
         cpu_ms_per_frame=cpu / frames * 1000 if frames else float("nan"),
-        rss_per_viewer_kib=(rss1 - rss0) / viewers / 1024,
         load_average=round(psutil.getloadavg()[0], 2),
         frame_bytes=median(sizes),
         errors=sorted({v.error for v in group.viewers if v.error}),
@@ -196,6 +225,8 @@ async def run(
         direct=True,
     )
     idle = await idle_cpu(env, duration)
+    memory: dict[str, float] = {}
+    most = max(viewer_counts)
     async with raw_server(env, device) as (raw_url, raw):
         for count in viewer_counts:
             contenders = [
@@ -209,9 +240,15 @@ async def run(
                         env, dev, name, url, count, server, warmup=warmup, duration=duration
                     )
                 )
+                if count == most:
+                    memory[name] = await memory_per_viewer(
+                        env, url, count, raw if name == RAW else None, warmup
+                    )
     return {
         "source_fps": FPS,
         "floor": asdict(floor),
         "idle_cpu_ms_per_s": idle,
+        "memory_viewers": most,
+        "memory_per_viewer_kib": memory,
         "phases": [asdict(p) for p in phases],
     }

@@ -116,11 +116,28 @@ def _fanout_limit(phases: dict[tuple[str, int], dict[str, Any]], counts: list[in
     ]
 
 
+def _fanout_memory(result: dict[str, Any]) -> list[str]:
+    memory = result.get("memory_per_viewer_kib") or {}
+    if not memory:
+        return []
+    cells = [
+        f"{label} {memory[key]:.1f} KiB"
+        for key, label in FANOUT_CONTENDERS
+        if key in memory and not math.isnan(memory[key])
+    ]
+    return [
+        f"Memory per viewer ({result.get('memory_viewers')} viewers added to one already "
+        "watching; inside Home Assistant tracemalloc's traced memory, for the raw baseline "
+        "its resident memory): " + ", ".join(cells) + ".",
+        "",
+    ]
+
+
 def _fanout_detail(phases: dict[tuple[str, int], dict[str, Any]], counts: list[int]) -> list[str]:
     lines = [
         "| viewers | contender | upstreams | fps min / median | latency p50 / p95 (ms) "
-        "| CPU per delivered frame (ms) | memory per viewer (KiB) | load |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| CPU per delivered frame (ms) | load |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for n in counts:
         for key, label in FANOUT_CONTENDERS:
@@ -131,8 +148,7 @@ def _fanout_detail(phases: dict[tuple[str, int], dict[str, Any]], counts: list[i
                 f"| {n} | {label} | {p['upstream_open']} "
                 f"| {_num(p['fps_min'])} / {_num(p['fps_median'])} "
                 f"| {_num(p['latency_p50_ms'])} / {_num(p['latency_p95_ms'])} "
-                f"| {p['cpu_ms_per_frame']:.3f} | {_num(p.get('rss_per_viewer_kib'))} "
-                f"| {_num(p.get('load_average'))} |"
+                f"| {p['cpu_ms_per_frame']:.3f} | {_num(p.get('load_average'))} |"
             )
     return lines
 
@@ -186,10 +202,9 @@ def fanout(result: dict[str, Any]) -> list[str]:
         "one `transport.write` of the same pre-framed chunk per viewer, no framework: the "
         "physical limit on this machine); and CamHub. CPU is the serving process's CPU time "
         "(all threads; Home Assistant's read inside it) over the window, divided by the "
-        "frames all viewers received; memory per viewer is the serving process's resident "
-        "memory added, sampled mid-window, over the viewers (page-granular: noisy with few "
-        "viewers). Latency runs from the simulator rendering a frame (time tag inside the "
-        "JPEG) to a viewer having read all of it; a viewer reading the simulator directly "
+        "frames all viewers received. Latency runs from the simulator rendering a frame "
+        "(time tag inside the JPEG) to a viewer having read all of it; a viewer reading the "
+        "simulator directly "
         f"sees p50 {_num(floor['latency_p50_ms'])} ms / p95 {_num(floor['latency_p95_ms'])} "
         "ms (the floor: render, encode, loopback), included in every column. Load is the "
         "1-minute load average at the end of each window (2 cores shared with other users).",
@@ -206,6 +221,7 @@ def fanout(result: dict[str, Any]) -> list[str]:
         *_fanout_summary(phases, counts, fps),
         "",
         *_fanout_limit(phases, counts),
+        *_fanout_memory(result),
         *_fanout_detail(phases, counts),
         "",
     ]

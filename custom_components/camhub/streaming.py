@@ -347,17 +347,29 @@ class FrameHub:
     async def _pump(self) -> None:
         """Publish the source's frames until it ends; no frame in time is a failure.
 
-        The watchdog is one deadline per connection, moved on at every frame: a stream that
-        delivers bytes but no frames (a boundary other than the declared one, JPEGs without
-        delimiters) would otherwise leave every viewer waiting for as long as it lasts.
+        The watchdog is one deadline per connection: a stream that delivers bytes but no
+        frames (a boundary other than the declared one, JPEGs without delimiters) would
+        otherwise leave every viewer waiting for as long as it lasts. A timer moves the
+        deadline on a few times per window, from the newest frame's arrival, so frames
+        themselves cost no timer work.
         """
         window = frame_timeout(self._frame_interval)
         loop = asyncio.get_running_loop()
+        started = loop.time()  # the same clock as Frame.received (time.monotonic)
         deadline = asyncio.timeout(window)
+        handle: asyncio.TimerHandle | None = None
+
+        def move_deadline() -> None:
+            nonlocal handle
+            latest = self._latest
+            last = max(started, latest.received if latest is not None else started)
+            deadline.reschedule(last + window)
+            handle = loop.call_later(window / 4, move_deadline)
+
         try:
             async with deadline:
+                handle = loop.call_later(window / 4, move_deadline)
                 async for data in self._source():
-                    deadline.reschedule(loop.time() + window)
                     self._publish(data)
                     self._failures = 0
                     self._set_connected(True)
@@ -365,6 +377,9 @@ class FrameHub:
             if deadline.expired():
                 raise ProtocolError(f"no frame for {window:g} s") from None
             raise
+        finally:
+            if handle is not None:
+                handle.cancel()
 
     def _backoff(self, failures: int) -> float:
         delay = min(self._max_backoff, self._min_backoff * 2.0 ** (failures - 1))

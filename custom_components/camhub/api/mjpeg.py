@@ -114,7 +114,8 @@ class MjpegParser:
         if self._length is not None:
             if len(self._buf) < self._length:
                 return None
-            frame = bytes(self._buf[: self._length])
+            with memoryview(self._buf) as view:  # one copy, not a slice and then a copy
+                frame = bytes(view[: self._length])
             del self._buf[: self._length]
         else:
             assert self._delim is not None
