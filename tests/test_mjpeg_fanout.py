@@ -117,3 +117,25 @@ async def test_stream_without_frames_is_a_failure_that_recovers(
     assert len(recovered) == 1 and recovered[0].levelno == logging.INFO
     viewer.response.close()
     await until(lambda: hub.viewers == 0)
+
+
+async def test_unloading_the_entry_ends_viewers_waiting_for_a_first_frame(
+    hass: HomeAssistant,
+    intercom: Intercom2N,
+    intercom_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A viewer of a device that is down waits for its first frame; unloading ends it."""
+    from custom_components.camhub import mjpeg_response
+
+    monkeypatch.setattr(mjpeg_response, "VIEWER_HEARTBEAT", 0.1)
+    hub = intercom_entry.runtime_data.hubs[HUB]
+    await intercom.stop()
+    client = await hass_client()
+    viewer = await open_viewer(client, INTERNAL)
+    await until(lambda: hub.viewers == 1)
+    assert await hass.config_entries.async_unload(intercom_entry.entry_id)
+    async with asyncio.timeout(5):
+        assert await viewer.response.content.read() == b""  # the response ended, empty
+    assert hub.closed and hub.viewers == 0

@@ -54,8 +54,9 @@ async def serve_mjpeg(hub: FrameHub, request: web.Request, name: str) -> web.Str
     return response
 
 
-def _client_gone(request: web.Request) -> bool:
-    return request.transport is None or request.transport.is_closing()
+def _done(hub: FrameHub, request: web.Request) -> bool:
+    """Whether to end a response that has no frame to write: its client or hub has gone."""
+    return hub.closed or request.transport is None or request.transport.is_closing()
 
 
 async def _first_frame(hub: FrameHub, request: web.Request) -> Frame | None:
@@ -65,7 +66,7 @@ async def _first_frame(hub: FrameHub, request: web.Request) -> Frame | None:
         frame = await hub.next_frame(after, VIEWER_HEARTBEAT)
         if frame is not None:
             return frame
-        if _client_gone(request):  # no frame for a while: is the viewer still there?
+        if _done(hub, request):  # no frame for a while: is the viewer still there?
             return None
 
 
@@ -77,7 +78,7 @@ async def _write_each(
     while True:
         frame = await hub.next_frame(after, VIEWER_HEARTBEAT)
         if frame is None:
-            if _client_gone(request):
+            if _done(hub, request):
                 return
             continue
         after = frame.seq

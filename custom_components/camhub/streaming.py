@@ -190,6 +190,11 @@ class FrameHub:
         return len(self._wire_viewers)
 
     @property
+    def closed(self) -> bool:
+        """Whether the hub has stopped for good (its entry unloaded)."""
+        return self._closed
+
+    @property
     def running(self) -> bool:
         """Whether the upstream task is alive (connected or reconnecting)."""
         return self._task is not None and not self._task.done()
@@ -361,6 +366,8 @@ class FrameHub:
 
         def move_deadline() -> None:
             nonlocal handle
+            if deadline.expired():  # fired already: the pump is being cancelled
+                return
             latest = self._latest
             last = max(started, latest.received if latest is not None else started)
             deadline.reschedule(last + window)
