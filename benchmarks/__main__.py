@@ -51,7 +51,7 @@ SIZES = {
     "small": Size(
         warmup=2,
         duration=8,
-        viewers=(1, 5, 20),
+        viewers=(1, 5, 20, 50, 100),
         changes=200,
         snapshots=60,
         idle_snapshots=30,
@@ -61,7 +61,7 @@ SIZES = {
     "large": Size(
         warmup=3,
         duration=20,
-        viewers=(1, 5, 20, 50),
+        viewers=(1, 5, 20, 50, 100),
         changes=1000,
         snapshots=300,
         idle_snapshots=100,
@@ -87,7 +87,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--snapshots", type=int, help="snapshots per row")
     parser.add_argument("--idle", type=float, help="seconds of the idle-request windows")
     parser.add_argument(
-        "--viewers", help="comma-separated viewer counts for the fan-out (default 1,5,20)"
+        "--viewers", help="comma-separated viewer counts for the fan-out (default 1,5,20,50,100)"
     )
     parser.add_argument("--no-axis", action="store_true", help="leave out the CamStreamer parts")
     parser.add_argument(

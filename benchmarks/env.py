@@ -122,9 +122,11 @@ class SimProcess:
         count in the Home Assistant CPU of the phase that follows.
         """
         deadline = time.monotonic() + limit
-        while any(s["open_streams"] for s in (await self.stats()).values()):
+        while open_now := {
+            n: s["open_streams"] for n, s in (await self.stats()).items() if s["open_streams"]
+        }:
             if time.monotonic() > deadline:
-                raise TimeoutError("device streams still open")
+                raise TimeoutError(f"device streams still open: {open_now}")
             await asyncio.sleep(0.25)
 
 

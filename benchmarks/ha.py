@@ -117,7 +117,18 @@ class HomeAssistantProcess:
         return int(self.ps.memory_info().rss)
 
     def stop(self) -> None:
-        """Stop (SIGTERM, then kill) and remove the config directory."""
+        """Stop (SIGTERM, then kill) and remove the config directory.
+
+        If Home Assistant had already exited, its exit status and the end of its log go to
+        stderr first: the directory, and with it the log, is about to go.
+        """
+        if self.proc is not None and self.proc.poll() is not None:
+            log = self.config_dir / "stdout.log"
+            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+            print(
+                f"Home Assistant exited early with status {self.proc.returncode}:\n{tail}",
+                file=sys.stderr,
+            )
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -125,6 +136,9 @@ class HomeAssistantProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        log = self.config_dir / "stdout.log"
+        if log.exists():  # the last run's log survives its directory, for a post-mortem
+            shutil.copyfile(log, WORK / "last-home-assistant.log")
         shutil.rmtree(self.config_dir, ignore_errors=True)
 
 
@@ -165,6 +179,11 @@ class HomeAssistantClient:
         self.token = await self.ws_call(
             {"type": "auth/long_lived_access_token", "client_name": "bench", "lifespan": 30}
         )
+        # Home Assistant (2026.10+) moves the YAML `http:` settings to storage as a pending
+        # config on trial: unless promoted, it reverts and restarts the HTTP server after
+        # five minutes, in the middle of a measurement.
+        if (await self.ws_call({"type": "http/config"})).get("pending") is not None:
+            await self.ws_call({"type": "http/config/promote"})
 
     async def ws_call(self, message: Mapping[str, Any]) -> Any:
         """One WebSocket command on a fresh connection; its result."""

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from aiohttp import web
 
@@ -55,6 +55,9 @@ class Faults:
     # path -> (content type, body): answered with HTTP 200 instead of the real answer (an HTML
     # login page where a JPEG belongs, 15 MB of JSON, ...): hostile or broken device output.
     bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # MJPEG bytes that carry no frame for a reader of the declared boundary: "boundary" sends
+    # the parts under another boundary, "bare" sends the JPEGs with no multipart framing.
+    frameless: Literal["boundary", "bare"] | None = None
 
     def clear(self) -> None:
         """Switch every fault off."""
@@ -64,6 +67,7 @@ class Faults:
         self.malformed = False
         self.drop_stream_after = None
         self.bodies.clear()
+        self.frameless = None
 
 
 class SimDevice:

@@ -21,12 +21,24 @@ from .frames import FrameRenderer
 BOUNDARY = "camhubsimboundary"
 
 
+WRONG_BOUNDARY = "notthedeclaredboundary"
+
+
 def multipart_part(jpeg: bytes, boundary: str = BOUNDARY) -> bytes:
     """One part: boundary line, headers, the JPEG, CRLF."""
     head = (
         f"--{boundary}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n"
     ).encode()
     return head + jpeg + b"\r\n"
+
+
+def _wire(device: SimDevice, jpeg: bytes, boundary: str) -> bytes:
+    """A part as sent: normally under the declared boundary, or frameless as faulted."""
+    if device.faults.frameless == "bare":
+        return jpeg
+    if device.faults.frameless == "boundary":
+        return multipart_part(jpeg, WRONG_BOUNDARY)
+    return multipart_part(jpeg, boundary)
 
 
 async def serve_mjpeg(
@@ -60,7 +72,7 @@ async def serve_mjpeg(
                 jpeg = await renderer.frame(clock.slot_tick(slot, fps))
                 if device.faults.malformed:
                     jpeg = jpeg[: len(jpeg) // 2]
-                await resp.write(multipart_part(jpeg, boundary))
+                await resp.write(_wire(device, jpeg, boundary))
                 sent += 1
                 device.stats.frames_sent += 1
                 limit = device.faults.drop_stream_after

@@ -236,7 +236,7 @@ async def test_viewer_leaving_while_device_down_releases_the_upstream(
     """With no frames to write, the heartbeat still notices a viewer that has gone."""
     from unittest.mock import patch
 
-    with patch("custom_components.camhub.camera.VIEWER_HEARTBEAT", 0.1):
+    with patch("custom_components.camhub.mjpeg_response.VIEWER_HEARTBEAT", 0.1):
         client = await hass_client()
         viewer = await open_viewer(client, INTERNAL)
         await viewer.read(1)

@@ -1,15 +1,24 @@
-"""FrameHub: one upstream per source, newest-frame fan-out, reconnect, grace stop."""
+"""FrameHub: one upstream per source, newest-frame fan-out, reconnect, grace stop, watchdog."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from custom_components.camhub import streaming
 from custom_components.camhub.api.errors import ConnectError
-from custom_components.camhub.streaming import FrameHub, poll_frames
+from custom_components.camhub.api.mjpeg import MjpegParser
+from custom_components.camhub.streaming import (
+    FIRST_PART,
+    HIGH_WATER,
+    FrameHub,
+    frame_timeout,
+    poll_frames,
+    wire_bytes,
+)
 
 
 class FakeUpstream:
@@ -176,3 +185,161 @@ async def test_poll_frames_paces_fetches() -> None:
             break
     assert got == [frame(n) for n in range(1, 5)]
     assert loop.time() - started >= 0.05
+
+
+class FakeTransport(asyncio.WriteTransport):
+    """A viewer's socket: records what the hub wrote, with a settable unsent backlog."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[bytes] = []
+        self.backlog = 0
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        assert isinstance(data, bytes)
+        self.written.append(data)
+
+    def get_write_buffer_size(self) -> int:
+        return self.backlog
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+
+def dechunk(data: bytes) -> bytes:
+    """The body of HTTP/1.1 chunks, checking the framing on the way."""
+    body = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line, 16)
+        assert data[size : size + 2] == b"\r\n"
+        body, data = body + data[:size], data[size + 2 :]
+    return body
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(2):
+        while not condition():
+            await asyncio.sleep(0.001)
+
+
+async def test_direct_viewers_get_one_shared_prebuilt_write_per_frame() -> None:
+    up = FakeUpstream()
+    hub = FrameHub("test", up.frames)
+    a, b = FakeTransport(), FakeTransport()
+    async with hub.viewing():
+        tasks = [asyncio.create_task(hub.stream_to(t, -1, 5)) for t in (a, b)]
+        await until(lambda: hub.wire_viewers == 2)
+        for n in (1, 2, 3):
+            up.queue.put_nowait(frame(n))
+            await until(lambda n=n: len(a.written) == n and len(b.written) == n)  # type: ignore[misc]
+        # The very same bytes object for both viewers, built once per frame.
+        assert all(x is y for x, y in zip(a.written, b.written, strict=True))
+        assert a.written[0] == wire_bytes(frame(1))
+        # What a client decodes: the first part (aiohttp's), then the hub's chunks.
+        stream = FIRST_PART % 0 + dechunk(b"".join(a.written))
+        assert MjpegParser("camhubframe").feed(stream + b"\r\n--camhubframe") == [
+            frame(n) for n in (1, 2, 3)
+        ]
+        a.closing = True  # a closed transport unsubscribes at the next frame
+        up.queue.put_nowait(frame(4))
+        await until(lambda: hub.wire_viewers == 1)
+        await asyncio.wait_for(tasks[0], 2)
+        assert len(b.written) == 4 and len(a.written) == 3
+        assert hub.stats.wire_writes == 7
+        await hub.async_close()  # the hub closing ends the remaining viewer's response
+        await asyncio.wait_for(tasks[1], 2)
+
+
+async def test_slow_direct_viewer_skips_frames_and_never_queues() -> None:
+    up = FakeUpstream()
+    hub = FrameHub("test", up.frames)
+    fast, slow = FakeTransport(), FakeTransport()
+    async with hub.viewing():
+        tasks = [asyncio.create_task(hub.stream_to(t, -1, 5)) for t in (fast, slow)]
+        await until(lambda: hub.wire_viewers == 2)
+        slow.backlog = HIGH_WATER + 1  # its socket is not draining
+        for n in range(1, 6):
+            up.queue.put_nowait(frame(n))
+            await until(lambda n=n: len(fast.written) == n)  # type: ignore[misc]
+        assert slow.written == [] and hub.stats.wire_skipped == 5
+        slow.backlog = 0  # drained: it continues with the newest frame, not the backlog
+        up.queue.put_nowait(frame(6))
+        await until(lambda: len(slow.written) == 1)
+        assert slow.written[0] == wire_bytes(frame(6)) and len(fast.written) == 6
+        for transport in (fast, slow):
+            transport.closing = True
+        up.queue.put_nowait(frame(7))
+        await asyncio.wait_for(asyncio.gather(*tasks), 2)
+    await hub.async_close()
+
+
+async def test_direct_viewer_gets_a_frame_that_came_meanwhile_and_heartbeat_ends_it() -> None:
+    up = FakeUpstream()
+    hub = FrameHub("test", up.frames)
+    async with hub.viewing():
+        up.queue.put_nowait(frame(1))
+        await until(lambda: hub.latest is not None)
+        viewer = FakeTransport()
+        # The caller wrote frame number -1 (none): frame 0 is newer and goes out at once.
+        task = asyncio.create_task(hub.stream_to(viewer, -1, 0.01))
+        await until(lambda: len(viewer.written) == 1)
+        viewer.closing = True  # no frames are coming: the heartbeat notices
+        await asyncio.wait_for(task, 2)
+        assert hub.wire_viewers == 0
+    await hub.async_close()
+
+
+def test_frame_timeout_follows_slow_sources() -> None:
+    assert frame_timeout(1 / 15) == streaming.FRAME_WATCHDOG_MIN
+    assert frame_timeout(None) == streaming.FRAME_WATCHDOG_MIN
+    assert frame_timeout(10) == 10 * streaming.FRAME_WATCHDOG_INTERVALS
+
+
+async def test_watchdog_reconnects_a_stream_without_frames(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes but no frames look like a healthy connection to the reader: only time tells."""
+    monkeypatch.setattr(streaming, "FRAME_WATCHDOG_MIN", 0.05)
+    opened = 0
+
+    async def source() -> AsyncIterator[bytes]:
+        nonlocal opened
+        opened += 1
+        if opened in (2, 3):  # connected, but nothing that parses as a frame arrives
+            await asyncio.sleep(3600)
+        yield frame(opened)
+        await asyncio.sleep(3600)
+
+    states: list[bool] = []
+    hub = FrameHub("test", source, min_backoff=0.01, on_connection=states.append)
+    caplog.set_level(logging.DEBUG)
+    async with hub.subscribe() as it:
+        assert await next_frame(it) == frame(1)
+        assert await next_frame(it) == frame(4)  # two silent connections, then frames again
+    assert opened == 4 and hub.stats.upstream_failures == 3
+    assert states == [True, False, True]
+    lost = [r for r in caplog.records if "interrupted" in r.getMessage()]
+    assert [r.levelno for r in lost] == [logging.INFO]
+    assert "no frame for 0.05 s" in lost[0].getMessage()
+    assert [r.levelno for r in caplog.records if "recovered" in r.getMessage()] == [logging.INFO]
+    await hub.async_close()
+
+
+async def test_watchdog_leaves_other_timeouts_alone() -> None:
+    """A TimeoutError of the source itself (a read timeout) is an ordinary failure."""
+    calls = 0
+
+    async def source() -> AsyncIterator[bytes]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise TimeoutError("read timed out")
+        yield frame(calls)
+
+    hub = FrameHub("test", source, min_backoff=0.01)
+    async with hub.subscribe() as it:
+        assert await next_frame(it) == frame(2)
+    assert hub.stats.upstream_failures >= 1
+    await hub.async_close()

@@ -123,6 +123,7 @@ def _make_hub(
     return FrameHub(
         f"{entry.title} {source.uid}",
         source.frames,
+        frame_interval=source.frame_interval,
         task_factory=task_factory,
         on_connection=on_connection,
     )

@@ -26,6 +26,7 @@ from .data import CamHubConfigEntry
 from .entity import CamHubEntity
 from .errors import translated_error
 from .files import async_allowed_file
+from .mjpeg_response import serve_mjpeg
 from .streaming import FrameHub
 
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ _LOGGER = logging.getLogger(__name__)
 
 PARALLEL_UPDATES = 0  # coordinator-driven; image requests are not entity updates
 
-BOUNDARY = b"camhubframe"
-FIRST_PART = b"--" + BOUNDARY + b"\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
-NEXT_PART = b"\r\n" + FIRST_PART
-VIEWER_HEARTBEAT = 5.0
 STREAM_RENEW_RETRY = timedelta(seconds=10)
 SNAPSHOT_TIMEOUT = 8.0
 
@@ -93,7 +90,6 @@ class CamHubCamera(CamHubEntity, Camera):
         if source.stream_source is not None:
             self._attr_supported_features = CameraEntityFeature.STREAM
         self._cancel_renewal: CALLBACK_TYPE | None = None
-        self._part: tuple[bytes, bytes] = (b"", b"")
         self._snapshot_failing = False
 
     async def async_will_remove_from_hass(self) -> None:
@@ -176,34 +172,10 @@ class CamHubCamera(CamHubEntity, Camera):
             self.stream.update_source(url)
 
     async def handle_async_mjpeg_stream(self, request: web.Request) -> web.StreamResponse | None:
-        """Serve the hub's frames as multipart parts; the device is never contacted here."""
+        """Serve the hub's frames (mjpeg_response.py); the device is never contacted here."""
         if self.hub is None:
             return await super().handle_async_mjpeg_stream(request)
-        response = web.StreamResponse()
-        response.content_type = f"multipart/x-mixed-replace;boundary={BOUNDARY.decode()}"
-        await response.prepare(request)
-        first = True
-        try:
-            async with self.hub.subscribe(heartbeat=VIEWER_HEARTBEAT) as frames:
-                async for frame in frames:
-                    if frame is None:  # no frame for a while: is the viewer still there?
-                        if request.transport is None or request.transport.is_closing():
-                            break
-                        continue
-                    if first:
-                        await response.write(FIRST_PART % len(frame) + frame)
-                        first = False
-                    else:
-                        await response.write(self._multipart(frame))
-        except ConnectionError:
-            _LOGGER.debug("MJPEG viewer of %s disconnected", self.entity_id)
-        return response
-
-    def _multipart(self, frame: bytes) -> bytes:
-        """A frame as a multipart part, built once for all viewers: one write each."""
-        if self._part[0] is not frame:
-            self._part = (frame, NEXT_PART % len(frame) + frame)
-        return self._part[1]
+        return await serve_mjpeg(self.hub, request, self.entity_id)
 
     async def async_snapshot_history(self, seconds_ago: int, filename: str) -> None:
         """Save the frame from `seconds_ago` seconds back (2N memory) to `filename`."""

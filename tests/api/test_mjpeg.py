@@ -104,3 +104,24 @@ async def test_iter_frames() -> None:
             yield data[i : i + 100]
 
     assert [f async for f in iter_frames(chunks(), "myboundary")] == [JPEG_A, JPEG_B]
+
+
+@pytest.mark.parametrize(
+    ("declared", "stream"),
+    [
+        ("myboundary", part(JPEG_A, b"--otherboundary") * 200),  # not the declared boundary
+        (None, JPEG_A * 200),  # bare JPEGs: no delimiter to learn
+    ],
+)
+def test_bytes_that_never_form_a_part_are_an_error(declared: str | None, stream: bytes) -> None:
+    parser = MjpegParser(declared, max_frame_size=20_000)
+    with pytest.raises(ProtocolError, match="bytes without an MJPEG part delimited by"):
+        feed_all(parser, stream, 4096)
+
+
+def test_garbage_count_restarts_at_each_part() -> None:
+    """Noise between parts adds up only until the next part: a long stream stays fine."""
+    parser = MjpegParser("myboundary", max_frame_size=20_000)
+    noise = b"x" * 17_000
+    frames = feed_all(parser, (noise + part(JPEG_A)) * 10, 4096)
+    assert frames == [JPEG_A] * 10

@@ -4,7 +4,10 @@ Real cameras are loose with this format: some omit `Content-Length`, some declar
 with its leading dashes and some without, some quote it, some put blank lines or junk between
 parts. The parser below accepts all of these, yields whole JPEG frames as immutable `bytes`
 (shared by every viewer, never copied again), and bounds memory: a part larger than
-`max_frame_size` is a `ProtocolError`, not an allocation.
+`max_frame_size` is a `ProtocolError`, not an allocation. So is a stream whose bytes never
+form a part (a boundary other than the declared one, JPEGs without any multipart framing):
+after `max_frame_size` bytes of nothing it fails with an error that says so, instead of
+dropping bytes silently forever (FrameHub's watchdog catches the slower streams sooner).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class MjpegParser:
         self._buf = bytearray()
         self._length: int | None = None
         self._in_body = False
+        self._discarded = 0  # bytes thrown away since the last part began
 
     def feed(self, chunk: bytes) -> list[bytes]:
         """Add received bytes; return the frames they completed (possibly none)."""
@@ -103,13 +107,15 @@ class MjpegParser:
             raise ProtocolError(f"MJPEG part of {self._length} bytes exceeds {self._max}")
         del self._buf[: end + sep]
         self._in_body = True
+        self._discarded = 0
         return True
 
     def _read_body(self) -> bytes | None:
         if self._length is not None:
             if len(self._buf) < self._length:
                 return None
-            frame = bytes(self._buf[: self._length])
+            with memoryview(self._buf) as view:  # one copy, not a slice and then a copy
+                frame = bytes(view[: self._length])
             del self._buf[: self._length]
         else:
             assert self._delim is not None
@@ -127,7 +133,13 @@ class MjpegParser:
         """Between parts, keep only a tail that could still start a delimiter."""
         keep = len(self._delim) if self._delim else MAX_HEADER_SIZE
         if len(self._buf) > max(keep, MAX_HEADER_SIZE):
+            self._discarded += len(self._buf) - keep
             del self._buf[:-keep]
+            if self._discarded > self._max:
+                expected = self._delim.decode("latin-1") if self._delim else "--<boundary>"
+                raise ProtocolError(
+                    f"{self._discarded} bytes without an MJPEG part delimited by {expected!r}"
+                )
 
 
 async def iter_frames(
