@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
+from dataclasses import replace
+from unittest.mock import patch
 
 import pytest
 from homeassistant.const import STATE_UNAVAILABLE
@@ -12,6 +15,8 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.camhub.api.errors import ConnectError
+from custom_components.camhub.api.liveview import CameraProperty
 from simulator import LiveViewServer, SimCamera, Simulator
 from simulator.liveview_camera import AUTO, MF, POWER_ZOOM_LENS, Lens, SimSettings
 
@@ -202,3 +207,38 @@ async def test_zoom_and_focus_buttons(
         "button", "press", {"entity_id": f"button.{B}_focus_farther"}, blocking=True
     )
     assert settings.focus_position == 5300
+
+
+async def test_a_failed_reread_after_a_write_refreshes(
+    hass: HomeAssistant,
+    server: LiveViewServer,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The write went through: a failing re-read is logged and a full refresh follows."""
+    host = entry.runtime_data.host
+    caplog.set_level(logging.DEBUG, "custom_components.camhub.families.liveview.host")
+    real, calls = host.client.properties, []
+
+    async def fails_once(camera_id: str) -> dict[str, CameraProperty]:
+        calls.append(camera_id)
+        if len(calls) == 1:
+            raise ConnectError("gone")
+        return await real(camera_id)
+
+    with patch.object(host.client, "properties", side_effect=fails_once):
+        await select(hass, f"select.{A}_drive_mode", "Self-timer: 2s")
+        await wait_for(lambda: state(hass, f"select.{A}_drive_mode") == "Self-timer: 2s")
+    assert server.cameras[LIVEVIEW_CAM_A].settings.drive_mode == 0x30001
+    assert "Re-reading the properties of D10F60149B0C failed: gone" in caplog.text
+
+    async def camera_left(camera_id: str) -> dict[str, CameraProperty]:
+        data = host.coordinator.data
+        host.coordinator.async_set_updated_data(
+            replace(data, cameras={k: v for k, v in data.cameras.items() if k != camera_id})
+        )
+        return {}
+
+    with patch.object(host.client, "properties", side_effect=camera_left):
+        await host.reread_properties(LIVEVIEW_CAM_A)
+    assert LIVEVIEW_CAM_A not in host.coordinator.data.cameras  # nothing re-added

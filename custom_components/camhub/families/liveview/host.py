@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
@@ -12,6 +13,7 @@ import probatio
 from homeassistant.const import Platform
 from homeassistant.helpers import selector
 
+from ...api.errors import CamHubError
 from ...api.liveview import LiveViewClient
 from ...const import CONF_CONNECT_CAMERAS, CONF_FPS, DOMAIN
 from ...descriptions import PlacedEntity, place
@@ -22,6 +24,8 @@ from .events import EventSupervisor, fetch_camera
 from .models import LiveViewState
 from .settings import SETTING_ENTITIES, ZOOM_NUDGE
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _live_source, _osd_source
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
@@ -113,8 +117,17 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
         await self.client.focus_near_far(camera_id, step)
 
     async def reread_properties(self, camera_id: str) -> None:
-        """Read a camera's properties again and publish them to that camera's entities."""
-        properties = await self.client.properties(camera_id)
+        """Read a camera's properties again and publish them to that camera's entities.
+
+        The write itself succeeded, so a failed read is not the user's error: it is logged
+        and a full refresh is asked for instead.
+        """
+        try:
+            properties = await self.client.properties(camera_id)
+        except CamHubError as err:
+            _LOGGER.debug("Re-reading the properties of %s failed: %s", camera_id, err)
+            await self.coordinator.async_request_refresh()
+            return
         state = self.coordinator.data
         camera = state.camera(camera_id)
         if camera is None:  # left the list meanwhile: the next list read handles it
