@@ -4,7 +4,8 @@ Modelled on the server's OpenAPI spec (vendor-docs/camera-remote-alpha-openapi.y
 seed doc (camera-remote-liveview.txt): `{success, message}` envelopes (HTTP 400 for refused
 operations, 404 for an unknown camera or "no frame yet"), status flags as the strings
 "true"/"false" (or booleans with `string_status=False`), the cameras list, server status,
-connection, priority key, `af-shutter`, `movie-rec`, server-sent events per camera, and `/ws`:
+connection, priority key, `af-shutter`, `movie-rec`, properties, zoom and focus near/far (the
+camera's settings: `liveview_camera.py`), server-sent events per camera, and `/ws`:
 one camera per socket, frames (~15 fps, the clock rate) only to the socket that started live
 view, text messages as JSON notices. No authentication, like the real server.
 """
@@ -22,8 +23,10 @@ from typing import Any, ClassVar, TypedDict
 
 from aiohttp import WSMsgType, web
 
+from . import liveview_camera as shooting
 from .device import SimDevice
 from .frames import FrameClock
+from .liveview_camera import CameraRefused, SimProperty, SimSettings
 
 WIDTH, HEIGHT = 640, 480
 KEEPALIVE = 30.0  # seconds between SSE keepalive comments, as the real server
@@ -46,6 +49,7 @@ class SimCamera:
     osd_enabled: bool = False
     recording: bool = False
     photos: int = 0  # af-shutter presses that took a picture
+    settings: SimSettings = field(default_factory=SimSettings)  # properties (liveview_camera)
     ws_viewers: set[int] = field(default_factory=set)  # sockets subscribed to this camera
 
     @property
@@ -62,15 +66,6 @@ class LiveViewServerOptions(TypedDict, total=False):
     string_status: bool
     websocket: bool
     port: int
-
-
-class CameraRefused(Exception):
-    """A request the server refuses with `{success: false, message}`."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def envelope(success: bool, message: str = "", **extra: Any) -> dict[str, Any]:
@@ -150,7 +145,7 @@ class LiveViewServer(SimDevice):
         base = "/api/cameras/{id}"
         r.add_route("*", base + "/connection", self._connection)
         r.add_route("*", base + "/priority-key", self._priority_key)
-        r.add_get(base + "/properties/{name}", self._property)
+        r.add_route("*", base + "/properties/{name}", self._property)
         r.add_post(base + "/actions/{action}", self._action)
         r.add_route("*", base + "/live-view/{op}", self._live_view)
         r.add_get(base + "/events", self._events)
@@ -246,24 +241,41 @@ class LiveViewServer(SimDevice):
                 setting = (await _json_body(request)).get("setting")
                 if setting not in ("pc-remote", "camera-position"):
                     raise CameraRefused("Invalid priority key setting")
+                before = self.properties(camera)
                 camera.priority_key = setting
+                self._announce(camera, before)
                 return envelope(True, "Priority key set")
             return envelope(True, data={"setting": camera.priority_key, "rawValue": "0x1"})
 
         return await self._answer(handle)
 
+    def properties(self, camera: SimCamera) -> dict[str, SimProperty]:
+        """The camera's properties now (`liveview_camera`: settings that depend on each other)."""
+        recording = camera.recording if camera.movie_supported else None
+        return shooting.camera_properties(
+            camera.settings, camera.priority_key == "pc-remote", recording
+        )
+
     async def _property(self, request: web.Request) -> web.StreamResponse:
         async def handle() -> dict[str, Any]:
             camera = self._camera(request)
             name = request.match_info["name"]
-            if name != "recording-state" or not camera.movie_supported:
-                raise CameraRefused(f"Property '{name}' is not available on this camera")
-            formatted = "Recording" if camera.recording else "Not Recording"
-            value = "0x1" if camera.recording else "0x0"
-            data = {"property": name, "value": value, "formatted": formatted, "writable": "false"}
-            return envelope(True, data=data)
+            before = self.properties(camera)
+            if request.method == "GET":
+                return envelope(True, data=shooting.answer_property(before, name, self._flag))
+            if request.method != "PUT":
+                raise CameraRefused("Method not allowed. Use GET or PUT.", 405)
+            body = await _json_body(request)
+            shooting.put_property(before, camera.settings, name, body)
+            self._announce(camera, before)
+            return envelope(True, f"Property '{name}' set")
 
         return await self._answer(handle)
+
+    def _announce(self, camera: SimCamera, before: dict[str, SimProperty]) -> None:
+        """A `propertyChanged` event naming every property whose value, flag or list moved."""
+        if codes := shooting.changed_codes(before, self.properties(camera)):
+            self.changed(camera, *codes)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -271,11 +283,19 @@ class LiveViewServer(SimDevice):
         async def handle() -> dict[str, Any]:
             camera = self._camera(request)
             action = request.match_info["action"]
-            if action not in ("af-shutter", "movie-rec"):
+            motors = {"zoom": shooting.zoom, "focus-near-far": shooting.focus_near_far}
+            if action not in ("af-shutter", "movie-rec", *motors):
                 raise CameraRefused(f"Unknown action: {action}", 404)
             if camera.priority_key != "pc-remote":
                 raise CameraRefused("Priority key must be set to pc-remote")
+            if action in motors:
+                before = self.properties(camera)
+                motors[action](camera.settings, await _json_body(request))
+                self._announce(camera, before)
+                return envelope(True, f"{action} executed")
             if action == "af-shutter":
+                if camera.settings.focus_mode == shooting.MF:
+                    raise CameraRefused("AF + shutter needs an AF focus mode (focus_mode_not_af)")
                 camera.photos += 1
                 return envelope(True, "AF + shutter executed")
             if not camera.movie_supported:

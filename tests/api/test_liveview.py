@@ -259,7 +259,7 @@ async def test_ws_misbehaving_server(
     try:
         client = LiveViewClient(session, f"http://127.0.0.1:{port}")
         with (
-            patch("custom_components.camhub.api.liveview.FRAME_STALL", 0.2),
+            patch("custom_components.camhub.api.liveview.client.FRAME_STALL", 0.2),
             patch.object(
                 client.transport, "url", lambda path: f"ws://127.0.0.1:{port}/ws?mode={mode}"
             ),

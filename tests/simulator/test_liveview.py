@@ -39,7 +39,7 @@ async def test_rest_envelopes(server: LiveViewServer) -> None:
             assert resp.status == 400
         async with http.get(f"/api/cameras/{B}/properties/recording-state") as resp:
             assert resp.status == 400
-        async with http.post(f"/api/cameras/{A}/actions/zoom") as resp:
+        async with http.post(f"/api/cameras/{A}/actions/rewind") as resp:
             assert resp.status == 404
         async with http.get(f"/api/cameras/{A}/live-view/enable") as resp:
             assert resp.status == 405

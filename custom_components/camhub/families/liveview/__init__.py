@@ -12,9 +12,13 @@ a change; the coordinator polls only while a stream is down. The supervisor also
 cameras list now and then (cameras that appear are added without a reload) and, if the
 option is on, connects listed cameras that are not connected.
 
+Shooting settings (ISO, aperture, ...) are selects whose options are the camera's live
+`available_values`, re-read after every write and on every `propertyChanged` event.
+
 Modules: `flow` (recognising a server), `host` (the per-entry `LiveViewHost`), `events` (the
-event supervisor and camera reads), `entities` (descriptions), `video` (live view sources),
-`models` (the typed state).
+event supervisor and camera reads), `entities` (descriptions), `settings` (the shooting
+settings' selects, zoom and focus buttons), `video` (live view sources), `models` (the
+typed state).
 """
 
 from __future__ import annotations

@@ -29,17 +29,18 @@ EVENT_BACKOFF = Backoff(initial=1.0, maximum=30.0)
 
 
 async def fetch_camera(client: LiveViewClient, info: CameraInfo) -> CameraState:
-    """A camera's status (three reads at once); a camera the server refuses is offline."""
+    """A camera's status (four reads at once); a camera the server refuses is offline."""
     if not info.connected:
         return CameraState(info)
     cam = info.id
-    live, osd, recording = await asyncio.gather(
+    live, osd, recording, properties = await asyncio.gather(
         client.live_view_status(cam),
         _optional(client.osd_status, cam),
         _optional(client.recording, cam),
+        _optional(client.properties, cam),
         return_exceptions=True,
     )
-    for result in (live, osd, recording):
+    for result in (live, osd, recording, properties):
         if isinstance(result, ConnectError):
             raise result
     if isinstance(live, BaseException):
@@ -51,6 +52,7 @@ async def fetch_camera(client: LiveViewClient, info: CameraInfo) -> CameraState:
         live_view=live,
         osd=osd if isinstance(osd, OsdStatus) else OsdStatus(supported=False, enabled=False),
         recording=recording if isinstance(recording, bool) else None,
+        properties=properties if isinstance(properties, dict) else {},
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar
 
@@ -11,6 +13,7 @@ import probatio
 from homeassistant.const import Platform
 from homeassistant.helpers import selector
 
+from ...api.errors import CamHubError
 from ...api.liveview import LiveViewClient
 from ...const import CONF_CONNECT_CAMERAS, CONF_FPS, DOMAIN
 from ...descriptions import PlacedEntity, place
@@ -19,7 +22,10 @@ from ..base import FamilyHost, VideoSource, fps_option
 from .entities import CAMERA_ENTITIES, SERVER_ENTITIES
 from .events import EventSupervisor, fetch_camera
 from .models import LiveViewState
+from .settings import SETTING_ENTITIES, ZOOM_NUDGE
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _live_source, _osd_source
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
@@ -28,6 +34,7 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
     platforms: ClassVar[tuple[Platform, ...]] = (
         Platform.CAMERA,
         Platform.SWITCH,
+        Platform.SELECT,
         Platform.BUTTON,
         Platform.SENSOR,
     )
@@ -82,11 +89,51 @@ class LiveViewHost(FamilyHost[LiveViewClient, LiveViewState]):
         return sources
 
     def entities(self, state: LiveViewState) -> list[PlacedEntity[LiveViewState]]:
-        """The server's camera count, and each camera's switches and shutter button."""
+        """The server's camera count; each camera's switches, buttons and shooting settings."""
         found = place(SERVER_ENTITIES, state.server_id)
         for camera_id in state.cameras:
             found += place(CAMERA_ENTITIES, camera_id, item=camera_id)
+            found += place(SETTING_ENTITIES, camera_id, item=camera_id)
         return found
+
+    # --- writes (settings.py's descriptions call these) ------------------------------------
+
+    async def set_property(self, camera_id: str, name: str, label: str) -> None:
+        """Write a property (checked against a fresh read), then re-read them all.
+
+        One setting moves others (the program gates the aperture, the focus mode the
+        Tracking areas), so the options shown follow at once, event or not.
+        """
+        await self.client.set_property(camera_id, name, label)
+        await self.reread_properties(camera_id)
+
+    async def zoom(self, camera_id: str, speed: int) -> None:
+        """Run the power zoom for a moment, then show where it stopped."""
+        await self.client.zoom_nudge(camera_id, speed, ZOOM_NUDGE)
+        await self.reread_properties(camera_id)
+
+    async def focus(self, camera_id: str, step: int) -> None:
+        """One focus step near (negative) or far."""
+        await self.client.focus_near_far(camera_id, step)
+
+    async def reread_properties(self, camera_id: str) -> None:
+        """Read a camera's properties again and publish them to that camera's entities.
+
+        The write itself succeeded, so a failed read is not the user's error: it is logged
+        and a full refresh is asked for instead.
+        """
+        try:
+            properties = await self.client.properties(camera_id)
+        except CamHubError as err:
+            _LOGGER.debug("Re-reading the properties of %s failed: %s", camera_id, err)
+            await self.coordinator.async_request_refresh()
+            return
+        state = self.coordinator.data
+        camera = state.camera(camera_id)
+        if camera is None:  # left the list meanwhile: the next list read handles it
+            return
+        fresh = state.with_camera(replace(camera, properties=properties))
+        self.coordinator.async_publish(fresh, changed={camera_id})
 
     async def async_start(self) -> None:
         """The event supervisor (server-sent events, list re-reads, auto-connect)."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from ...api.liveview import CameraInfo, LiveViewStatus, OsdStatus, ServerStatus
+from ...api.liveview import CameraInfo, CameraProperty, LiveViewStatus, OsdStatus, ServerStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,12 +13,15 @@ class CameraState:
     """One camera: its list entry and, while connected, its live-view, OSD and movie state.
 
     `recording` is None where the camera has no `recording-state` (no movie recording).
+    `properties` are its shooting properties as last read (`properties/all`: empty where the
+    server has none); they are re-read on every change the camera announces.
     """
 
     info: CameraInfo
     live_view: LiveViewStatus | None = None
     osd: OsdStatus | None = None
     recording: bool | None = None
+    properties: Mapping[str, CameraProperty] = field(default_factory=dict)
 
     @property
     def online(self) -> bool:

@@ -7,25 +7,45 @@ actions (`af-shutter`, `movie-rec`), and server-sent events (`/api/cameras/{id}/
 A WebSocket at `/ws` pushes ~15 fps binary JPEG frames, but only to the socket that sent
 `start_liveview`, and for one camera per socket: `ws_frames` therefore opens its own socket.
 
-Every error body is `{"success": false, "message": ...}`; status values come as booleans or
-as the strings "true"/"false". Both are parsed here, once.
+Per camera it also has properties (`properties/all`, `properties/{name}`: ISO, aperture,
+shutter speed, ... with `writable` and `available_values` that change with other settings and
+the priority key; see `properties.py`) and the zoom and focus motors (`actions/zoom`,
+`actions/focus-near-far`). Answers are parsed in `parse.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
-from . import safejson
-from .errors import CamHubError, ConnectError, DeviceError, DeviceTimeoutError, ProtocolError
-from .transport import DEFAULT_TIMEOUT, Transport, network_error, stream_timeout
+from ..errors import ConnectError, DeviceError, DeviceTimeoutError, ProtocolError
+from ..transport import DEFAULT_TIMEOUT, Transport, network_error, stream_timeout
+from .parse import (
+    CameraInfo,
+    LiveViewStatus,
+    NoFrameError,
+    OsdStatus,
+    ServerEvent,
+    ServerStatus,
+    SseParser,
+    WebSocketUnavailableError,
+    answer_data,
+    envelope,
+    opt_str,
+    parse_cameras,
+    parse_error,
+    parse_live_view_status,
+    parse_notice,
+    parse_osd_status,
+    parse_recording,
+    parse_server_status,
+)
+from .properties import CameraProperty, choose_value, parse_all_properties, parse_property
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,241 +57,8 @@ SSE_STALL = 75.0
 PRIORITY_PC_REMOTE = "pc-remote"
 RECORDING_PROPERTY = "recording-state"
 JPEG_SOI = b"\xff\xd8"
-_TRUE = {"true", "1", "on", "yes"}
-_FALSE = {"false", "0", "off", "no", ""}
-
-
-class NoFrameError(DeviceError):
-    """The server has no frame yet (404 before streaming produced one): normal, not a fault."""
-
-    translation_key = "no_frame"
-
-
-class WebSocketUnavailableError(ConnectError):
-    """The server answers HTTP but refuses the WebSocket upgrade: poll frames instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class ServerStatus:
-    """`/api/server/status`: what identifies a live-view server."""
-
-    version: str
-    sdk_version: str | None
-    platform: str | None
-    uptime: int | None
-    connected: int
-    discovered: int
-
-
-@dataclass(frozen=True, slots=True)
-class CameraInfo:
-    """One entry of `/api/cameras`."""
-
-    id: str
-    model: str
-    connection_type: str | None
-    connected: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LiveViewStatus:
-    """`live-view/status`: enabled on the body, and whether the server captures frames."""
-
-    enabled: bool
-    streaming: bool
-
-
-@dataclass(frozen=True, slots=True)
-class OsdStatus:
-    """`live-view/osd-status`: whether the body can composite OSD, and whether it does."""
-
-    supported: bool
-    enabled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ServerEvent:
-    """One server-sent event: its name and JSON payload (an empty dict if there was none)."""
-
-    name: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def camera_id(self) -> str | None:
-        """The camera the event concerns, when it says."""
-        value = self.data.get("cameraId")
-        return value if isinstance(value, str) and value else None
-
-
-def parse_bool(value: Any, name: str) -> bool:
-    """A status flag: a JSON boolean or the strings "true"/"false" (the server sends both)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return value != 0
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-    raise ProtocolError(f"{name} is not a boolean: {value!r}")
-
-
-def parse_error(status: int, body: bytes) -> CamHubError | None:
-    """`{"success": false, "message": ...}` as a DeviceError carrying the server's message."""
-    try:
-        data = safejson.loads(body)
-    except ProtocolError:
-        return None
-    if not isinstance(data, dict) or data.get("success") is not False:
-        return None
-    message = str(data.get("message") or "unknown error")
-    return DeviceError(status, message)
-
-
-def _envelope(data: Any) -> dict[str, Any]:
-    """A successful answer; `success: false` (even with HTTP 200) raises the server's message."""
-    if not isinstance(data, dict):
-        raise ProtocolError("answer is not a JSON object")
-    if data.get("success") is not True:
-        raise parse_error(200, json.dumps(data).encode()) or ProtocolError("answer has no success")
-    return data
-
-
-def _data(answer: Any) -> dict[str, Any]:
-    data = _envelope(answer).get("data")
-    if not isinstance(data, dict):
-        raise ProtocolError("answer has no data object")
-    return data
-
-
-def parse_server_status(answer: Any) -> ServerStatus:
-    """Read `/api/server/status`; a server without `server.version` is not this server."""
-    data = _envelope(answer)
-    server, cameras = data.get("server"), data.get("cameras")
-    if not isinstance(server, dict) or not isinstance(server.get("version"), str):
-        raise ProtocolError("server status has no server.version")
-    if not isinstance(cameras, dict):
-        raise ProtocolError("server status has no camera counts")
-    return ServerStatus(
-        version=server["version"],
-        sdk_version=_opt_str(server.get("sdkVersion")),
-        platform=_opt_str(server.get("platform")),
-        uptime=server["uptime"] if isinstance(server.get("uptime"), int) else None,
-        connected=_int(cameras.get("connected")),
-        discovered=_int(cameras.get("discovered")),
-    )
-
-
-def parse_cameras(answer: Any) -> tuple[CameraInfo, ...]:
-    """Read `/api/cameras`; entries without an id are skipped, duplicates keep the first."""
-    cameras = _envelope(answer).get("cameras")
-    if not isinstance(cameras, list):
-        raise ProtocolError("camera list has no cameras array")
-    found: dict[str, CameraInfo] = {}
-    for item in cameras:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            continue
-        if item["id"] in found:
-            continue
-        found[item["id"]] = CameraInfo(
-            id=item["id"],
-            model=str(item.get("model") or "Sony camera"),
-            connection_type=_opt_str(item.get("connectionType")),
-            connected=parse_bool(item.get("connected", False), "connected"),
-        )
-    return tuple(found.values())
-
-
-def parse_live_view_status(answer: Any) -> LiveViewStatus:
-    """Read `live-view/status`."""
-    data = _data(answer)
-    return LiveViewStatus(
-        enabled=parse_bool(data.get("enabled"), "enabled"),
-        streaming=parse_bool(data.get("streaming"), "streaming"),
-    )
-
-
-def parse_osd_status(answer: Any) -> OsdStatus:
-    """Read `live-view/osd-status`; a missing `supported` means not supported."""
-    data = _data(answer)
-    return OsdStatus(
-        supported=parse_bool(data.get("supported", False), "supported"),
-        enabled=parse_bool(data.get("enabled", False), "enabled"),
-    )
-
-
-def parse_recording(answer: Any) -> bool:
-    """`properties/recording-state`: recording unless the formatted value says otherwise.
-
-    The SDK's values are "Not Recording" / "Recording" (and "Recording Failed", "Idle" on
-    some bodies); only a value naming active recording counts as on.
-    """
-    data = _data(answer)
-    text = str(data.get("formatted") or data.get("value") or "").strip().lower()
-    if text in ("0x1", "1", "true"):
-        return True
-    return text.startswith("recording") and "fail" not in text
-
-
-def parse_sse_event(name: str, data: str) -> ServerEvent:
-    """Decode one event's data; a non-JSON payload is kept as `{"text": ...}`."""
-    try:
-        payload = safejson.loads(data) if data else {}
-    except ProtocolError:
-        payload = {"text": data}
-    if not isinstance(payload, dict):
-        payload = {"value": payload}
-    return ServerEvent(name or "message", payload)
-
-
-class SseParser:
-    """Server-sent events framing: `event:` / `data:` lines, a blank line ends an event."""
-
-    def __init__(self) -> None:
-        """Start with no pending event."""
-        self._name = ""
-        self._data: list[str] = []
-
-    def feed(self, line: str) -> ServerEvent | None:
-        """One line (without its end of line); returns an event when a blank line ends one."""
-        if not line:
-            if not self._name and not self._data:
-                return None
-            event = parse_sse_event(self._name, "\n".join(self._data))
-            self._name, self._data = "", []
-            return event
-        if line.startswith(":"):  # a comment: the keepalive
-            return None
-        key, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if key == "event":
-            self._name = value
-        elif key == "data":
-            self._data.append(value)
-        return None
-
-
-def parse_notice(text: str) -> tuple[bool, str]:
-    """A WebSocket text message: (is it an error?, its message)."""
-    try:
-        data = safejson.loads(text)
-    except ProtocolError:
-        return text.lower().startswith("error"), text
-    if not isinstance(data, dict):
-        return False, text
-    message = str(data.get("message") or data.get("status") or data.get("type") or text)
-    failed = data.get("success") is False or data.get("type") == "error" or "error" in data
-    return failed, message
-
-
-def _opt_str(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+ZOOM_SPEED_MAX = 10
+FOCUS_STEP_MAX = 7
 
 
 class LiveViewClient:
@@ -297,7 +84,7 @@ class LiveViewClient:
 
     async def _post(self, camera_id: str, path: str, body: Any = None) -> None:
         reply = await self.transport.request("POST", self._camera(camera_id, path), json_body=body)
-        _envelope(reply.json())
+        envelope(reply.json())
 
     # --- server -----------------------------------------------------------------------------
 
@@ -317,15 +104,15 @@ class LiveViewClient:
 
     async def priority_key(self, camera_id: str) -> str | None:
         """`pc-remote` or `camera-position` (None on bodies that do not implement it)."""
-        data = _data(await self.transport.get_json(self._camera(camera_id, "priority-key")))
-        return _opt_str(data.get("setting"))
+        data = answer_data(await self.transport.get_json(self._camera(camera_id, "priority-key")))
+        return opt_str(data.get("setting"))
 
     async def set_priority_key(self, camera_id: str, setting: str = PRIORITY_PC_REMOTE) -> None:
         """Give the server (pc-remote) or the body (camera-position) control."""
         reply = await self.transport.request(
             "PUT", self._camera(camera_id, "priority-key"), json_body={"setting": setting}
         )
-        _envelope(reply.json())
+        envelope(reply.json())
 
     # --- live view --------------------------------------------------------------------------
 
@@ -388,6 +175,51 @@ class LiveViewClient:
         """Start or stop recording: `movie-rec` only toggles, so read the state first."""
         if await self.recording(camera_id) != recording:
             await self.movie_rec(camera_id)
+
+    # --- properties and motors --------------------------------------------------------------
+
+    async def properties(self, camera_id: str) -> dict[str, CameraProperty]:
+        """Every property the camera reports now, by name (`properties/all`)."""
+        path = self._camera(camera_id, "properties/all")
+        return parse_all_properties(await self.transport.get_json(path))
+
+    async def camera_property(self, camera_id: str, name: str) -> CameraProperty:
+        """One property as the camera reports it now."""
+        path = self._camera(camera_id, f"properties/{name}")
+        return parse_property(await self.transport.get_json(path))
+
+    async def set_property(self, camera_id: str, name: str, label: str) -> None:
+        """Set a property to one of its labels (or hex values), checked against a fresh read.
+
+        The available values change with other settings, so the property is re-read first
+        and a value the camera does not accept now raises `PropertyValueError` without a
+        write; the hex value of the chosen option is what is sent.
+        """
+        value = choose_value(await self.camera_property(camera_id, name), label)
+        reply = await self.transport.request(
+            "PUT", self._camera(camera_id, f"properties/{name}"), json_body={"value": value}
+        )
+        envelope(reply.json())
+
+    async def zoom(self, camera_id: str, speed: int) -> None:
+        """Run the power zoom: -10..-1 out, 1..10 in (magnitude = speed), 0 stops."""
+        if not -ZOOM_SPEED_MAX <= speed <= ZOOM_SPEED_MAX:
+            raise ValueError(f"zoom speed must be -{ZOOM_SPEED_MAX}..{ZOOM_SPEED_MAX}: {speed}")
+        await self._post(camera_id, "actions/zoom", {"speed": speed})
+
+    async def zoom_nudge(self, camera_id: str, speed: int, seconds: float) -> None:
+        """Zoom for `seconds`, then stop: the motor runs until told to, even if cancelled."""
+        await self.zoom(camera_id, speed)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            await self.zoom(camera_id, 0)
+
+    async def focus_near_far(self, camera_id: str, step: int) -> None:
+        """Move focus: -7..-1 nearer, 1..7 farther (magnitude = speed); 0 is not a step."""
+        if step == 0 or not -FOCUS_STEP_MAX <= step <= FOCUS_STEP_MAX:
+            raise ValueError(f"focus step must be ±1..{FOCUS_STEP_MAX}: {step}")
+        await self._post(camera_id, "actions/focus-near-far", {"step": step})
 
     # --- streams ----------------------------------------------------------------------------
 
