@@ -53,6 +53,27 @@ EVENT_PATHS: dict[str, AppName] = {
     "/local/camoverlay/service/ws": "camoverlay",
 }
 TOKEN_LIFETIME = 30.0
+STREAM_DEFAULTS = {
+    "audioSource": "default",
+    "avSyncMsec": "0",
+    "internalVapixParameters": "",
+    "userVapixParameters": "",
+    "outputParameters": "",
+    "outputType": "video",
+    "mediaServerUrl": "",
+    "inputType": "CRS",
+    "inputUrl": "",
+    "forceStereo": "0",
+    "streamDelay": "",
+    "statusLed": "0",
+    "statusPort": "",
+    "callApi": "0",
+    "schedule": "[]",
+    "prepareAhead": "0",
+    "startTime": "0",
+    "stopTime": "0",
+}
+"""The parameters `stream/get.cgi` answers for a stream that never set them (the doc's set)."""
 WIDTH, HEIGHT = 640, 360
 
 
@@ -653,6 +674,8 @@ class AxisCamera(SimDevice):
         if stream is None:
             return _ok(status=400, message="Unknown stream_id")
         params = {
+            **STREAM_DEFAULTS,
+            "title": stream.title,
             **stream.params,
             "enabled": "1" if stream.enabled else "0",
             "active": "1" if stream.active else "0",

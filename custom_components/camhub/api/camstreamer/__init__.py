@@ -79,7 +79,7 @@ from .parsers import (
     parse_ws_token,
     realm_serial,
 )
-from .validation import custom_graphics_params, validate_stream_params
+from .validation import check_hls, custom_graphics_params, validate_stream_params
 
 __all__ = [
     "APPS",
@@ -115,6 +115,7 @@ __all__ = [
     "StreamStats",
     "SwitcherState",
     "apply_event",
+    "check_hls",
     "custom_graphics_params",
     "is_unknown_item",
     "parse_applications",

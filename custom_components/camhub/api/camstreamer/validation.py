@@ -33,6 +33,9 @@ def validate_stream_params(params: Mapping[str, Any]) -> dict[str, str]:
     for key in ("startTime", "stopTime", "prepareAhead", "avSyncMsec"):
         if key in out and not re.fullmatch(r"-?\d+", out[key]):
             raise ValueError(f"{key} must be a whole number")
+    for key in ("statusPort", "streamDelay"):  # "" clears them, as the app's own UI does
+        if out.get(key) and not re.fullmatch(r"\d+", out[key]):
+            raise ValueError(f"{key} must be a whole number of 0 or more")
     if (
         trigger == "time"
         and "startTime" in out
@@ -41,6 +44,23 @@ def validate_stream_params(params: Mapping[str, Any]) -> dict[str, str]:
     ):
         raise ValueError("startTime must be before stopTime")
     return out
+
+
+def check_hls(params: Mapping[str, str]) -> None:
+    """An HLS output needs `resolution` and `videomaxbitrate` in its VAPIX parameters.
+
+    The app's documentation says so; without them it starts a stream no player can open,
+    so `params` (the stream's stored parameters with the change on top) is checked first.
+    """
+    if not params.get("mediaServerUrl", "").lower().startswith("hls://"):
+        return
+    vapix = f"{params.get('internalVapixParameters', '')}&{params.get('userVapixParameters', '')}"
+    keys = {part.partition("=")[0].strip().lower() for part in vapix.split("&")}
+    missing = [key for key in ("resolution", "videomaxbitrate") if key not in keys]
+    if missing:
+        raise ValueError(
+            "an HLS stream needs " + " and ".join(missing) + " in its VAPIX parameters"
+        )
 
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")

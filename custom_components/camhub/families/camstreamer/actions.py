@@ -6,7 +6,7 @@ import json
 from typing import Any, Final
 
 import probatio
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 
 from ...actions import Action, entry_host
@@ -14,14 +14,18 @@ from ...api.camstreamer import (
     URL_SCHEMES,
     App,
     AxisState,
+    check_hls,
     custom_graphics_params,
     validate_stream_params,
 )
 from ...errors import device_call, invalid_value, validation_error
+from .channels import refresh_soon
 from .const import (
     APP_TITLES,
     ATTR_CONFIG_ENTRY,
+    SERVICE_GET_STREAM,
     SERVICE_QUEUE_PLAYLIST,
+    SERVICE_REMOVE_STREAM,
     SERVICE_SET_STREAM,
     SERVICE_UPDATE_OVERLAY_TEXT,
 )
@@ -58,6 +62,15 @@ SET_STREAM_FIELDS = {
     "stop_time": "stopTime",
     "prepare_ahead": "prepareAhead",
     "user_vapix_parameters": "userVapixParameters",
+    "internal_vapix_parameters": "internalVapixParameters",
+    "output_parameters": "outputParameters",
+    "output_type": "outputType",
+    "av_sync_msec": "avSyncMsec",
+    "force_stereo": "forceStereo",
+    "stream_delay": "streamDelay",
+    "status_led": "statusLed",
+    "status_port": "statusPort",
+    "call_api": "callApi",
 }
 SET_STREAM_SCHEMA = probatio.Schema(
     {
@@ -77,6 +90,21 @@ SET_STREAM_SCHEMA = probatio.Schema(
         probatio.Optional("stop_time"): probatio.Coerce(int),
         probatio.Optional("prepare_ahead"): probatio.Coerce(int),
         probatio.Optional("user_vapix_parameters"): cv.string,
+        probatio.Optional("internal_vapix_parameters"): cv.string,
+        probatio.Optional("output_parameters"): cv.string,
+        probatio.Optional("output_type"): probatio.In(["video", "images", "none"]),
+        probatio.Optional("av_sync_msec"): probatio.Coerce(int),
+        probatio.Optional("force_stereo"): cv.boolean,
+        probatio.Optional("stream_delay"): probatio.Any("", probatio.Coerce(int)),
+        probatio.Optional("status_led"): cv.boolean,
+        probatio.Optional("status_port"): probatio.Any("", probatio.Coerce(int)),
+        probatio.Optional("call_api"): cv.boolean,
+    }
+)
+STREAM_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_CONFIG_ENTRY): cv.string,
+        probatio.Required("stream_id"): cv.string,
     }
 )
 
@@ -150,8 +178,37 @@ async def async_set_stream(call: ServiceCall) -> None:
         raise invalid_value(err) from err
     if not params:
         raise validation_error("nothing_to_set")
+    known = stream_id in (state.streams or {})
+    stored = await device_call(client.api.stream_params(stream_id)) if known else {}
+    try:
+        check_hls({**stored, **params})
+    except ValueError as err:
+        raise invalid_value(err) from err
     await device_call(client.api.set_stream(stream_id, params))
-    await client.coordinator.async_request_refresh()
+    refresh_soon(client)  # a new stream's entities appear without a reload
+
+
+def _known_stream(call: ServiceCall) -> tuple[CamStreamerHost, str]:
+    """The target host and a stream id its CamStreamer lists (else a translated error)."""
+    host, state = _target(call.hass, call, "camstreamer")
+    stream_id = call.data["stream_id"].strip()
+    if stream_id not in (state.streams or {}):
+        raise validation_error("unknown_stream", stream_id=stream_id)
+    return host, stream_id
+
+
+async def async_get_stream(call: ServiceCall) -> ServiceResponse:
+    """camhub.get_stream: a stream's stored parameters (`stream/get.cgi`) as response data."""
+    host, stream_id = _known_stream(call)
+    params = await device_call(host.api.stream_params(stream_id))
+    return {"stream_id": stream_id, "parameters": dict(params)}
+
+
+async def async_remove_stream(call: ServiceCall) -> None:
+    """camhub.remove_stream: delete a stream; its entities go without a reload."""
+    host, stream_id = _known_stream(call)
+    await device_call(host.api.remove_stream(stream_id))
+    refresh_soon(host)
 
 
 ACTIONS: Final = (
@@ -162,5 +219,12 @@ ACTIONS: Final = (
         handler=async_update_overlay_text,
     ),
     Action(name=SERVICE_SET_STREAM, schema=SET_STREAM_SCHEMA, handler=async_set_stream),
+    Action(
+        name=SERVICE_GET_STREAM,
+        schema=STREAM_SCHEMA,
+        handler=async_get_stream,
+        response=SupportsResponse.ONLY,
+    ),
+    Action(name=SERVICE_REMOVE_STREAM, schema=STREAM_SCHEMA, handler=async_remove_stream),
 )
 """The family's actions, registered by `services.async_setup_services`."""
