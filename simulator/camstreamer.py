@@ -213,6 +213,7 @@ class AxisCamera(SimDevice):
         self.playlists = _default_playlists()
         self.current_playlist: str | None = next(iter(self.playlists))
         self.queue: list[str] = []
+        self.default_playlist = next(iter(self.playlists))
         self.available: dict[str, bool] = {
             pid: True for pid, p in self.playlists.items() if p["kind"] == "camera"
         }
@@ -322,6 +323,7 @@ class AxisCamera(SimDevice):
         if self.generation == "new":
             self.emit("camswitcher", {"type": "PlaylistSwitch", "playlist_name": playlist_id})
         self.emit("camswitcher", self._switch_video_event())
+        self.emit("camswitcher", self._switch_audio_event())
 
     def set_source_available(self, source: str, available: bool) -> None:
         """A CamSwitcher source camera goes away or comes back."""
@@ -387,6 +389,18 @@ class AxisCamera(SimDevice):
             "type": "StreamSwitchVideo",
         }
 
+    def _switch_audio_event(self) -> dict[str, Any]:
+        """Whose audio plays: the master audio stream when set, else the playing source."""
+        source = self.current_playlist
+        if self.master_audio.get("type") == "STREAM":
+            source = self.master_audio.get("stream_name") or source
+        return {
+            "playlist_active_stream": 0,
+            "stream_name": source,
+            "playlist_name": source,
+            "type": "StreamSwitchAudio",
+        }
+
     def _service_event(self, service: SimService) -> dict[str, Any]:
         kind = "ServiceStart" if service.enabled else "ServiceStop"
         return {"type": kind, "serviceId": service.id}
@@ -400,11 +414,9 @@ class AxisCamera(SimDevice):
                 {"type": "PortChanged", "port": p, "value": int(v)} for p, v in self.ports.items()
             ]
         elif app == "camswitcher":
-            events = [
-                {"type": "SwitcherStart", "default_playlist_id": next(iter(self.playlists), "")}
-            ]
+            events = [{"type": "SwitcherStart", "default_playlist_id": self.default_playlist}]
             if self.current_playlist:
-                events.append(self._switch_video_event())
+                events += [self._switch_video_event(), self._switch_audio_event()]
             events += [
                 {"type": "StreamAvailable", "stream_name": s, "state": v}
                 for s, v in self.available.items()
@@ -583,6 +595,7 @@ class AxisCamera(SimDevice):
                     except ValueError:
                         return web.Response(text="# Error: bad value\n")
                     self.master_audio = {k: str(v) for k, v in audio.items()}
+                    self.emit("camswitcher", self._switch_audio_event())
                 else:
                     return web.Response(text=f"# Error: Error setting '{key}'\n")
             return web.Response(text="OK\n")

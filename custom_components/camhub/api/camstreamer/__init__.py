@@ -45,6 +45,7 @@ from .models import (
     URL_SCHEMES,
     App,
     AppInfo,
+    AudioEvent,
     AvailabilityEvent,
     AxisInfo,
     AxisState,
@@ -60,6 +61,7 @@ from .models import (
     Stream,
     StreamStateEvent,
     StreamStats,
+    SwitcherStartEvent,
     SwitcherState,
 )
 from .parsers import (
@@ -96,6 +98,7 @@ __all__ = [
     "URL_SCHEMES",
     "App",
     "AppInfo",
+    "AudioEvent",
     "AvailabilityEvent",
     "AxisCamStreamerClient",
     "AxisInfo",
@@ -113,6 +116,7 @@ __all__ = [
     "Stream",
     "StreamStateEvent",
     "StreamStats",
+    "SwitcherStartEvent",
     "SwitcherState",
     "apply_event",
     "check_hls",

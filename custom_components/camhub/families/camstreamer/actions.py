@@ -133,6 +133,7 @@ async def async_queue_playlist(call: ServiceCall) -> None:
         await device_call(client.api.playlist_switch(pid))
     else:
         await device_call(client.api.queue_push(pid))
+    await device_call(client.read_queue())
 
 
 async def async_update_overlay_text(call: ServiceCall) -> None:

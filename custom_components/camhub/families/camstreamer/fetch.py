@@ -61,4 +61,7 @@ async def _fetch_switcher(api: AxisCamStreamerClient, previous: AxisState | None
         master_audio=await api.master_audio(),
         current_playlist=old.current_playlist if old else None,
         available=dict(old.available) if old else {},
+        audio_source=old.audio_source if old else None,
+        default_playlist=old.default_playlist if old else None,
+        queue=tuple(await api.queue()),
     )
