@@ -136,6 +136,7 @@ class SimService:
     enabled: bool = False
     source: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    image: dict[str, str] = field(default_factory=dict)  # update_image: image, position
 
 
 def _default_streams() -> list[SimStream]:
@@ -846,11 +847,13 @@ class AxisCamera(SimDevice):
 
     async def _custom_graphics(self, request: web.Request) -> web.Response:
         service = self._service_param(request, "customGraphics")
-        if service is None or request.query.get("action") != "update_text":
+        action = request.query.get("action")
+        if service is None or action not in ("update_text", "update_image"):
             return _ok(status=400, message="Invalid service_id or action")
+        target = service.fields if action == "update_text" else service.image
         for key, value in request.query.items():
             if key not in ("action", "service_id"):
-                service.fields[key] = value
+                target[key] = value
         return _ok()
 
     async def _camera_list(self, request: web.Request) -> web.Response:

@@ -81,12 +81,19 @@ from .parsers import (
     parse_ws_token,
     realm_serial,
 )
-from .validation import check_hls, custom_graphics_params, validate_stream_params
+from .validation import (
+    COORD_SYSTEMS,
+    check_hls,
+    custom_graphics_image_params,
+    custom_graphics_params,
+    validate_stream_params,
+)
 
 __all__ = [
     "APPS",
     "AXIS_MAC_PREFIXES",
     "AXIS_REALM",
+    "COORD_SYSTEMS",
     "EVENT_APPS",
     "EVENT_PATHS",
     "MASTER_AUDIO_TYPES",
@@ -120,6 +127,7 @@ __all__ = [
     "SwitcherState",
     "apply_event",
     "check_hls",
+    "custom_graphics_image_params",
     "custom_graphics_params",
     "is_unknown_item",
     "parse_applications",

@@ -119,6 +119,42 @@ def custom_graphics_params(
     return params
 
 
+COORD_SYSTEMS = (
+    "top_left", "top_right", "bottom_left", "bottom_right",
+    "left", "right", "top", "bottom", "center",
+)  # fmt: skip
+
+
+def custom_graphics_image_params(
+    service_id: int,
+    image: str | None = None,
+    coord_system: str | None = None,
+    pos_x: int | None = None,
+    pos_y: int | None = None,
+) -> dict[str, str]:
+    """`customGraphics.cgi?action=update_image` parameters; raise ValueError on bad input.
+
+    The image is a file in the camera's storage (an absolute path) or a URL the camera
+    fetches; position changes alone are allowed too.
+    """
+    params = {"action": "update_image", "service_id": str(service_id)}
+    if image is not None:
+        text = image.strip()
+        if not text.startswith("/") and not re.match(r"https?://\S+$", text, re.IGNORECASE):
+            raise ValueError("image must be a path on the camera (/...) or an http(s) URL")
+        params["image"] = text
+    if coord_system is not None:
+        if coord_system not in COORD_SYSTEMS:
+            raise ValueError(f"coord_system must be one of {', '.join(COORD_SYSTEMS)}")
+        params["coord_system"] = coord_system
+    for key, value in (("pos_x", pos_x), ("pos_y", pos_y)):
+        if value is not None:
+            params[key] = str(int(value))
+    if len(params) == 2:
+        raise ValueError("give an image, a coordinate system or a position")
+    return params
+
+
 def _field_name(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or name in ("action", "service_id"):
         raise ValueError(f"invalid field name {name!r}")

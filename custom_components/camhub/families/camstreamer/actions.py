@@ -11,10 +11,13 @@ from homeassistant.helpers import config_validation as cv
 
 from ...actions import Action, entry_host
 from ...api.camstreamer import (
+    COORD_SYSTEMS,
     URL_SCHEMES,
     App,
     AxisState,
+    OverlayService,
     check_hls,
+    custom_graphics_image_params,
     custom_graphics_params,
     validate_stream_params,
 )
@@ -27,6 +30,7 @@ from .const import (
     SERVICE_QUEUE_PLAYLIST,
     SERVICE_REMOVE_STREAM,
     SERVICE_SET_STREAM,
+    SERVICE_UPDATE_OVERLAY_IMAGE,
     SERVICE_UPDATE_OVERLAY_TEXT,
 )
 from .entities import _playlist_by_name
@@ -46,6 +50,16 @@ UPDATE_OVERLAY_TEXT_SCHEMA = probatio.Schema(
         probatio.Optional("fields", default=dict): {cv.string: cv.string},
         probatio.Optional("colors", default=dict): {cv.string: cv.string},
         probatio.Optional("indexes", default=dict): {cv.string: probatio.Coerce(int)},
+    }
+)
+UPDATE_OVERLAY_IMAGE_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_CONFIG_ENTRY): cv.string,
+        probatio.Required("service"): probatio.Any(cv.positive_int, cv.string),
+        probatio.Optional("image"): cv.string,
+        probatio.Optional("coord_system"): probatio.In(list(COORD_SYSTEMS)),
+        probatio.Optional("pos_x"): probatio.Coerce(int),
+        probatio.Optional("pos_y"): probatio.Coerce(int),
     }
 )
 SET_STREAM_FIELDS = {
@@ -136,8 +150,8 @@ async def async_queue_playlist(call: ServiceCall) -> None:
     await device_call(client.read_queue())
 
 
-async def async_update_overlay_text(call: ServiceCall) -> None:
-    """camhub.update_overlay_text: texts, colours and variants of a Custom Graphics service."""
+def _graphics_service(call: ServiceCall) -> tuple[CamStreamerHost, OverlayService]:
+    """The Custom Graphics service an overlay action names (by id or custom name)."""
     client, state = _target(call.hass, call, "camoverlay")
     assert state.overlay is not None
     wanted = str(call.data["service"])
@@ -151,6 +165,28 @@ async def async_update_overlay_text(call: ServiceCall) -> None:
     )
     if service is None:
         raise validation_error("unknown_overlay_service", service=wanted)
+    return client, service
+
+
+async def async_update_overlay_image(call: ServiceCall) -> None:
+    """camhub.update_overlay_image: a Custom Graphics background image and its position."""
+    client, service = _graphics_service(call)
+    try:
+        params = custom_graphics_image_params(
+            service.id,
+            call.data.get("image"),
+            call.data.get("coord_system"),
+            call.data.get("pos_x"),
+            call.data.get("pos_y"),
+        )
+    except ValueError as err:
+        raise invalid_value(err) from err
+    await device_call(client.api.update_custom_graphics(params))
+
+
+async def async_update_overlay_text(call: ServiceCall) -> None:
+    """camhub.update_overlay_text: texts, colours and variants of a Custom Graphics service."""
+    client, service = _graphics_service(call)
     try:
         params = custom_graphics_params(
             service.id, call.data["fields"], call.data["colors"], call.data["indexes"]
@@ -218,6 +254,11 @@ ACTIONS: Final = (
         name=SERVICE_UPDATE_OVERLAY_TEXT,
         schema=UPDATE_OVERLAY_TEXT_SCHEMA,
         handler=async_update_overlay_text,
+    ),
+    Action(
+        name=SERVICE_UPDATE_OVERLAY_IMAGE,
+        schema=UPDATE_OVERLAY_IMAGE_SCHEMA,
+        handler=async_update_overlay_image,
     ),
     Action(name=SERVICE_SET_STREAM, schema=SET_STREAM_SCHEMA, handler=async_set_stream),
     Action(
