@@ -33,6 +33,7 @@ from xml.sax.saxutils import quoteattr
 from aiohttp import WSMsgType, web
 
 from .auth import AuthScheme, make_authenticator
+from .axis_ptz import AxisVideo
 from .device import SimDevice
 from .frames import FrameClock
 from .mjpeg import serve_mjpeg
@@ -233,6 +234,7 @@ class AxisCamera(SimDevice):
         self.ws_greeting: list[str | bytes] = []  # raw frames sent before that answer
         self.ws_login = False  # True: the event paths also want the HTTP login (some firmware)
         self.output_links: list[str] = []
+        self.video = AxisVideo()  # channels (camera=N) and PTZ presets
 
     @property
     def mac(self) -> str:
@@ -455,6 +457,7 @@ class AxisCamera(SimDevice):
         r.add_get("/axis-cgi/param.cgi", self._param)
         r.add_get("/axis-cgi/jpg/image.cgi", self._image)
         r.add_get("/axis-cgi/mjpg/video.cgi", self._video)
+        r.add_get("/axis-cgi/com/ptz.cgi", self._ptz)
         for path, event_app in EVENT_PATHS.items():
             r.add_get(path, self._events_handler(event_app))
         cs = "/local/camstreamer/"
@@ -572,6 +575,7 @@ class AxisCamera(SimDevice):
         return {
             "CamOverlay.Enabled": "1" if self.overlay_enabled else "0",
             "camswitcher.masterAudio": json.dumps(self.master_audio),
+            **self.video.params(),
         }
 
     async def _param(self, request: web.Request) -> web.Response:
@@ -602,11 +606,18 @@ class AxisCamera(SimDevice):
             return web.Response(text="OK\n")
         return web.Response(text="# Error: unknown action\n")
 
+    async def _ptz(self, request: web.Request) -> web.Response:
+        return await self.video.ptz(request)  # late-bound: a test may replace `video`
+
     async def _image(self, request: web.Request) -> web.Response:
-        jpeg = await self.renderer("camera", WIDTH, HEIGHT).frame()
+        if (channel := self.video.channel(request)) is None:
+            return self.error_response(400, "Bad Request")
+        jpeg = await self.renderer(_renderer_key(channel), WIDTH, HEIGHT).frame()
         return web.Response(body=jpeg, content_type="image/jpeg")
 
     async def _video(self, request: web.Request) -> web.StreamResponse:
+        if (channel := self.video.channel(request)) is None:
+            return self.error_response(400, "Bad Request")
         try:
             fps = float(request.query.get("fps", "15"))
         except ValueError:
@@ -614,7 +625,7 @@ class AxisCamera(SimDevice):
         return await serve_mjpeg(
             request,
             self,
-            self.renderer("camera", WIDTH, HEIGHT),
+            self.renderer(_renderer_key(channel), WIDTH, HEIGHT),
             max(1.0, fps),
             boundary="myboundary",
         )
@@ -922,6 +933,11 @@ class AxisCamera(SimDevice):
         if issued is None:
             return False
         return issued[0] == app and time.monotonic() - issued[1] <= self.token_lifetime
+
+
+def _renderer_key(channel: int) -> str:
+    """Channel 1 is the camera's picture of old; each other channel renders its own."""
+    return "camera" if channel == 1 else f"camera {channel}"
 
 
 def _ok(*, status: int = 200, message: str = "OK", data: Any = None) -> web.Response:

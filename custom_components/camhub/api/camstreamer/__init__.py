@@ -66,6 +66,7 @@ from .models import (
 )
 from .parsers import (
     parse_applications,
+    parse_channels,
     parse_clips,
     parse_device_info,
     parse_error,
@@ -74,6 +75,7 @@ from .parsers import (
     parse_output_info,
     parse_params,
     parse_playlists,
+    parse_presets,
     parse_queue,
     parse_services,
     parse_stream_list,
@@ -131,6 +133,7 @@ __all__ = [
     "custom_graphics_params",
     "is_unknown_item",
     "parse_applications",
+    "parse_channels",
     "parse_clips",
     "parse_device_info",
     "parse_error",
@@ -140,6 +143,7 @@ __all__ = [
     "parse_output_info",
     "parse_params",
     "parse_playlists",
+    "parse_presets",
     "parse_queue",
     "parse_services",
     "parse_stream_list",

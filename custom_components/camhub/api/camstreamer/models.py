@@ -167,6 +167,9 @@ class AxisState:
     switcher: SwitcherState | None = None
     overlay: OverlayState | None = None
     ports: dict[int, bool] = field(default_factory=dict)
+    channels: int = 1  # video channels (`camera=N`, from `ImageSource.NbrOfSources`)
+    presets: dict[int, tuple[str, ...]] = field(default_factory=dict)  # PTZ, per channel
+    at_preset: dict[int, str] = field(default_factory=dict)  # the preset CamHub went to
 
     def usable(self, app: App) -> bool:
         """Whether `app` is installed, licensed and running."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import replace
@@ -249,6 +250,33 @@ def parse_params(body: bytes) -> dict[str, str]:
         if sep:
             params[name.strip().removeprefix("root.")] = value.strip()
     return params
+
+
+def parse_presets(body: bytes) -> dict[int, tuple[str, ...]]:
+    """`ptz.cgi?query=presetposall`: "Preset Positions for camera N" then `presetposnoK=Name`.
+
+    Presets are listed in preset-number order; an unnamed one is skipped (it cannot be
+    reached by `gotoserverpresetname`).
+    """
+    presets: dict[int, dict[int, str]] = {}
+    camera = 1
+    for raw in body.decode("utf-8", "replace").splitlines():
+        line = raw.strip()
+        header = re.fullmatch(r"Preset Positions for camera (\d+)", line, re.IGNORECASE)
+        if header:
+            camera = int(header[1])
+            presets.setdefault(camera, {})
+            continue
+        match = re.fullmatch(r"presetposno(\d+)=(.*)", line)
+        if match and match[2].strip():
+            presets.setdefault(camera, {})[int(match[1])] = match[2].strip()
+    return {cam: tuple(names[k] for k in sorted(names)) for cam, names in presets.items() if names}
+
+
+def parse_channels(params: Mapping[str, str]) -> int:
+    """`ImageSource.NbrOfSources`: how many video channels; 1 when absent or unreadable."""
+    value = next((v for k, v in params.items() if k.lower() == "imagesource.nbrofsources"), "")
+    return int(value) if value.strip().isdigit() and int(value) > 0 else 1
 
 
 def parse_master_audio(value: str | None) -> MasterAudio:

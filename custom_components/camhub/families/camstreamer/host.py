@@ -56,6 +56,7 @@ from .const import (
 from .discovery import discover_cameras
 from .entities import camera_entities, mac_of
 from .fetch import fetch_axis_state
+from .ptz import channel_sources, ptz_entities
 from .repairs import _RepairSync
 
 if TYPE_CHECKING:
@@ -227,6 +228,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
                 frame_interval=1 / fps,
             )
         ]
+        sources += channel_sources(api, state, fps)
         if state.switcher is not None:
             sources.append(
                 VideoSource(
@@ -241,7 +243,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
 
     def entities(self, state: AxisState) -> list[PlacedEntity[AxisState]]:
         """Per stream, CamSwitcher, CamOverlay and I/O port entities."""
-        return camera_entities(state)
+        return camera_entities(state) + ptz_entities(state)
 
     async def async_start(self) -> None:
         """An event channel per app, the slow timers, repairs and network discovery."""
