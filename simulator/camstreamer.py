@@ -33,6 +33,7 @@ from xml.sax.saxutils import quoteattr
 from aiohttp import WSMsgType, web
 
 from .auth import AuthScheme, make_authenticator
+from .axis_ptz import AxisVideo
 from .device import SimDevice
 from .frames import FrameClock
 from .mjpeg import serve_mjpeg
@@ -53,6 +54,27 @@ EVENT_PATHS: dict[str, AppName] = {
     "/local/camoverlay/service/ws": "camoverlay",
 }
 TOKEN_LIFETIME = 30.0
+STREAM_DEFAULTS = {
+    "audioSource": "default",
+    "avSyncMsec": "0",
+    "internalVapixParameters": "",
+    "userVapixParameters": "",
+    "outputParameters": "",
+    "outputType": "video",
+    "mediaServerUrl": "",
+    "inputType": "CRS",
+    "inputUrl": "",
+    "forceStereo": "0",
+    "streamDelay": "",
+    "statusLed": "0",
+    "statusPort": "",
+    "callApi": "0",
+    "schedule": "[]",
+    "prepareAhead": "0",
+    "startTime": "0",
+    "stopTime": "0",
+}
+"""The parameters `stream/get.cgi` answers for a stream that never set them (the doc's set)."""
 WIDTH, HEIGHT = 640, 360
 
 
@@ -115,6 +137,7 @@ class SimService:
     enabled: bool = False
     source: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    image: dict[str, str] = field(default_factory=dict)  # update_image: image, position
 
 
 def _default_streams() -> list[SimStream]:
@@ -192,6 +215,7 @@ class AxisCamera(SimDevice):
         self.playlists = _default_playlists()
         self.current_playlist: str | None = next(iter(self.playlists))
         self.queue: list[str] = []
+        self.default_playlist = next(iter(self.playlists))
         self.available: dict[str, bool] = {
             pid: True for pid, p in self.playlists.items() if p["kind"] == "camera"
         }
@@ -210,6 +234,7 @@ class AxisCamera(SimDevice):
         self.ws_greeting: list[str | bytes] = []  # raw frames sent before that answer
         self.ws_login = False  # True: the event paths also want the HTTP login (some firmware)
         self.output_links: list[str] = []
+        self.video = AxisVideo()  # channels (camera=N) and PTZ presets
 
     @property
     def mac(self) -> str:
@@ -301,6 +326,7 @@ class AxisCamera(SimDevice):
         if self.generation == "new":
             self.emit("camswitcher", {"type": "PlaylistSwitch", "playlist_name": playlist_id})
         self.emit("camswitcher", self._switch_video_event())
+        self.emit("camswitcher", self._switch_audio_event())
 
     def set_source_available(self, source: str, available: bool) -> None:
         """A CamSwitcher source camera goes away or comes back."""
@@ -366,6 +392,18 @@ class AxisCamera(SimDevice):
             "type": "StreamSwitchVideo",
         }
 
+    def _switch_audio_event(self) -> dict[str, Any]:
+        """Whose audio plays: the master audio stream when set, else the playing source."""
+        source = self.current_playlist
+        if self.master_audio.get("type") == "STREAM":
+            source = self.master_audio.get("stream_name") or source
+        return {
+            "playlist_active_stream": 0,
+            "stream_name": source,
+            "playlist_name": source,
+            "type": "StreamSwitchAudio",
+        }
+
     def _service_event(self, service: SimService) -> dict[str, Any]:
         kind = "ServiceStart" if service.enabled else "ServiceStop"
         return {"type": kind, "serviceId": service.id}
@@ -379,11 +417,9 @@ class AxisCamera(SimDevice):
                 {"type": "PortChanged", "port": p, "value": int(v)} for p, v in self.ports.items()
             ]
         elif app == "camswitcher":
-            events = [
-                {"type": "SwitcherStart", "default_playlist_id": next(iter(self.playlists), "")}
-            ]
+            events = [{"type": "SwitcherStart", "default_playlist_id": self.default_playlist}]
             if self.current_playlist:
-                events.append(self._switch_video_event())
+                events += [self._switch_video_event(), self._switch_audio_event()]
             events += [
                 {"type": "StreamAvailable", "stream_name": s, "state": v}
                 for s, v in self.available.items()
@@ -421,6 +457,7 @@ class AxisCamera(SimDevice):
         r.add_get("/axis-cgi/param.cgi", self._param)
         r.add_get("/axis-cgi/jpg/image.cgi", self._image)
         r.add_get("/axis-cgi/mjpg/video.cgi", self._video)
+        r.add_get("/axis-cgi/com/ptz.cgi", self._ptz)
         for path, event_app in EVENT_PATHS.items():
             r.add_get(path, self._events_handler(event_app))
         cs = "/local/camstreamer/"
@@ -538,6 +575,7 @@ class AxisCamera(SimDevice):
         return {
             "CamOverlay.Enabled": "1" if self.overlay_enabled else "0",
             "camswitcher.masterAudio": json.dumps(self.master_audio),
+            **self.video.params(),
         }
 
     async def _param(self, request: web.Request) -> web.Response:
@@ -562,16 +600,24 @@ class AxisCamera(SimDevice):
                     except ValueError:
                         return web.Response(text="# Error: bad value\n")
                     self.master_audio = {k: str(v) for k, v in audio.items()}
+                    self.emit("camswitcher", self._switch_audio_event())
                 else:
                     return web.Response(text=f"# Error: Error setting '{key}'\n")
             return web.Response(text="OK\n")
         return web.Response(text="# Error: unknown action\n")
 
+    async def _ptz(self, request: web.Request) -> web.Response:
+        return await self.video.ptz(request)  # late-bound: a test may replace `video`
+
     async def _image(self, request: web.Request) -> web.Response:
-        jpeg = await self.renderer("camera", WIDTH, HEIGHT).frame()
+        if (channel := self.video.channel(request)) is None:
+            return self.error_response(400, "Bad Request")
+        jpeg = await self.renderer(_renderer_key(channel), WIDTH, HEIGHT).frame()
         return web.Response(body=jpeg, content_type="image/jpeg")
 
     async def _video(self, request: web.Request) -> web.StreamResponse:
+        if (channel := self.video.channel(request)) is None:
+            return self.error_response(400, "Bad Request")
         try:
             fps = float(request.query.get("fps", "15"))
         except ValueError:
@@ -579,7 +625,7 @@ class AxisCamera(SimDevice):
         return await serve_mjpeg(
             request,
             self,
-            self.renderer("camera", WIDTH, HEIGHT),
+            self.renderer(_renderer_key(channel), WIDTH, HEIGHT),
             max(1.0, fps),
             boundary="myboundary",
         )
@@ -653,6 +699,8 @@ class AxisCamera(SimDevice):
         if stream is None:
             return _ok(status=400, message="Unknown stream_id")
         params = {
+            **STREAM_DEFAULTS,
+            "title": stream.title,
             **stream.params,
             "enabled": "1" if stream.enabled else "0",
             "active": "1" if stream.active else "0",
@@ -810,11 +858,13 @@ class AxisCamera(SimDevice):
 
     async def _custom_graphics(self, request: web.Request) -> web.Response:
         service = self._service_param(request, "customGraphics")
-        if service is None or request.query.get("action") != "update_text":
+        action = request.query.get("action")
+        if service is None or action not in ("update_text", "update_image"):
             return _ok(status=400, message="Invalid service_id or action")
+        target = service.fields if action == "update_text" else service.image
         for key, value in request.query.items():
             if key not in ("action", "service_id"):
-                service.fields[key] = value
+                target[key] = value
         return _ok()
 
     async def _camera_list(self, request: web.Request) -> web.Response:
@@ -883,6 +933,11 @@ class AxisCamera(SimDevice):
         if issued is None:
             return False
         return issued[0] == app and time.monotonic() - issued[1] <= self.token_lifetime
+
+
+def _renderer_key(channel: int) -> str:
+    """Channel 1 is the camera's picture of old; each other channel renders its own."""
+    return "camera" if channel == 1 else f"camera {channel}"
 
 
 def _ok(*, status: int = 200, message: str = "OK", data: Any = None) -> web.Response:

@@ -17,6 +17,7 @@ import pytest
 from custom_components.camhub.api.camstreamer import (
     App,
     AppInfo,
+    AudioEvent,
     AvailabilityEvent,
     AxisCamStreamerClient,
     AxisInfo,
@@ -30,6 +31,7 @@ from custom_components.camhub.api.camstreamer import (
     ServiceEvent,
     Stream,
     StreamStateEvent,
+    SwitcherStartEvent,
     SwitcherState,
     apply_event,
     custom_graphics_params,
@@ -111,6 +113,11 @@ def test_switcher_and_overlay_events() -> None:
     assert parse_events(
         "camswitcher", {"type": "StreamAvailable", "stream_name": "c1", "state": False}
     ) == [AvailabilityEvent("c1", False)]
+    audio = {"type": "StreamSwitchAudio", "stream_name": "c2", "playlist_name": "c2"}
+    assert parse_events("camswitcher", {"type": "init", "data": audio}) == [AudioEvent("c2")]
+    start = {"type": "SwitcherStart", "default_playlist_id": "c1"}
+    assert parse_events("camswitcher", start) == [SwitcherStartEvent("c1")]
+    assert parse_events("camswitcher", {"type": "SwitcherStart"}) == [SwitcherStartEvent(None)]
     assert parse_events("camoverlay", {"type": "ServiceStart", "serviceId": 2}) == [
         ServiceEvent(2, True)
     ]
@@ -122,7 +129,6 @@ def test_switcher_and_overlay_events() -> None:
 def test_unknown_events_are_skipped() -> None:
     """Types the integration does not use, or of another app, are no events (and no error)."""
     assert parse_events("camstreamer", {"type": "CS_API_SUCCESS", "streamID": "1"}) == []
-    assert parse_events("camswitcher", {"type": "SwitcherStart", "default_playlist_id": "c"}) == []
     assert parse_events("camoverlay", {"type": "StreamState", "streamId": "1"}) == []
     assert parse_events("camstreamer", {"type": "authorization", "state": "OK"}) == []
 
@@ -139,6 +145,7 @@ def test_unknown_events_are_skipped() -> None:
         ("camstreamer", {"type": "PortChanged", "port": "0", "value": 1}),
         ("camswitcher", {"type": "StreamSwitchVideo"}),
         ("camswitcher", {"type": "StreamAvailable", "state": True}),
+        ("camswitcher", {"type": "StreamSwitchAudio"}),
         ("camswitcher", {"type": "StreamAvailable", "stream_name": "c", "state": "maybe"}),
         ("camoverlay", {"type": "ServiceStart"}),
         ("camoverlay", {"type": "ServiceStop", "serviceId": "x"}),
@@ -820,3 +827,32 @@ async def test_added_stream_keeps_its_title(
     streams = await client.streams()
     assert streams["20"].name == "Choir"
     assert json.loads(json.dumps(sorted(streams))) == ["11", "12", "20"]
+
+
+def test_playlists_and_clips_sharing_a_name_get_unique_names() -> None:
+    """Select options must be unique: the shortest id prefix that tells them apart is added."""
+    data = {
+        "data": {
+            "c0a1b2c3d-1": {"niceName": "Main camera"},
+            "c0a1b2c3d-2": {"niceName": "Main camera"},
+            "c9f8e7d6c-3": {"niceName": "Organ"},
+        }
+    }
+    names = [p.nice_name for p in parse_playlists(data).values()]
+    assert names == ["Main camera (c0a1b2c3d-1)", "Main camera (c0a1b2c3d-2)", "Organ"]
+    clips = parse_clips(
+        {"data": [{"id": "s1aaaaaaa", "niceName": "Bell"}, {"id": "s2", "niceName": "Bell"}]}
+    )
+    assert clips == {"s1aaaaaaa": "Bell (s1aaaaaa)", "s2": "Bell (s2)"}
+
+
+def test_switcher_audio_and_start_events_reduce_into_state() -> None:
+    state = AxisState(
+        info=AxisInfo("ACCC8E000001", "M1065-L", "cam"),
+        apps={},
+        switcher=SwitcherState({}, {}, MasterAudio()),
+    )
+    state = apply_event(state, AudioEvent("c2"))
+    state = apply_event(state, SwitcherStartEvent("c1"))
+    assert state.switcher is not None
+    assert (state.switcher.audio_source, state.switcher.default_playlist) == ("c2", "c1")

@@ -275,8 +275,12 @@ async def test_overlay(sim: Simulator, http: aiohttp.ClientSession) -> None:
     assert (await _json(http, api + "enabled.cgi", name_Nope="1"))["status"] == 400
     assert (await _json(http, api + "infoticker.cgi", service_id="1"))["status"] == 400
     assert (await _json(http, api + "infoticker.cgi", service_id="x", text="a"))["status"] == 400
-    bad = await _json(http, api + "customGraphics.cgi", service_id="2", action="update_image")
+    bad = await _json(http, api + "customGraphics.cgi", service_id="2", action="update_logo")
     assert bad["status"] == 400
+    moved = await _json(
+        http, api + "customGraphics.cgi", service_id="2", action="update_image", pos_x="5"
+    )
+    assert moved["status"] == 200 and camera.services[2].image == {"pos_x": "5"}
     camera.network_cameras = [{"name": "AXIS Q3515 - ACCC8EBE6D6F", "ip": "10.0.0.8"}]
     listed = await _json(http, f"{camera.url}/local/camscripter/network_camera_list.cgi")
     assert listed == {"camera_list": camera.network_cameras}

@@ -35,6 +35,7 @@ from .parsers import (
     _object,
     _payload,
     parse_applications,
+    parse_channels,
     parse_clips,
     parse_device_info,
     parse_error,
@@ -43,6 +44,7 @@ from .parsers import (
     parse_output_info,
     parse_params,
     parse_playlists,
+    parse_presets,
     parse_queue,
     parse_services,
     parse_stream_list,
@@ -196,13 +198,16 @@ class AxisCamStreamerClient:
 
     # Video
 
-    async def snapshot(self) -> bytes:
-        """A JPEG from the camera."""
-        return await self.transport.get_image("/axis-cgi/jpg/image.cgi")
+    async def snapshot(self, channel: int = 1) -> bytes:
+        """A JPEG from the camera (`channel` of a multi-sensor camera, from 1)."""
+        params = {"camera": channel} if channel > 1 else None
+        return await self.transport.get_image("/axis-cgi/jpg/image.cgi", params)
 
-    async def mjpeg(self, fps: int) -> AsyncIterator[bytes]:
+    async def mjpeg(self, fps: int, channel: int = 1) -> AsyncIterator[bytes]:
         """The camera's MJPEG stream at `fps`, frame by frame, until it breaks."""
         params = {"fps": max(1, min(fps, MJPEG_FPS_MAX))}
+        if channel > 1:
+            params["camera"] = channel
         async with self.transport.open(
             "GET", "/axis-cgi/mjpg/video.cgi", params=params, client_timeout=stream_timeout()
         ) as resp:
@@ -210,9 +215,37 @@ class AxisCamStreamerClient:
             async for frame in iter_frames(resp.content.iter_any(), boundary):
                 yield frame
 
-    def rtsp_url(self) -> str:
+    def rtsp_url(self, channel: int = 1) -> str:
         """The camera's RTSP stream, credentials in the URL (for go2rtc / stream)."""
-        return self._rtsp(self.base_url.host or "", RTSP_PORT, "/axis-media/media.amp")
+        path = "/axis-media/media.amp" + (f"?camera={channel}" if channel > 1 else "")
+        return self._rtsp(self.base_url.host or "", RTSP_PORT, path)
+
+    async def channels(self) -> int:
+        """How many video channels (sensors or view areas) the camera has."""
+        try:
+            return parse_channels(await self.params("ImageSource.NbrOfSources"))
+        except DeviceError:
+            return 1  # firmware without the parameter: one channel
+
+    async def ptz_presets(self) -> dict[int, tuple[str, ...]]:
+        """PTZ presets by channel; empty for a camera without PTZ (`ptz.cgi` answers 404)."""
+        try:
+            reply = await self.transport.request(
+                "GET", "/axis-cgi/com/ptz.cgi", params={"query": "presetposall"}
+            )
+        except DeviceError as err:
+            if err.code in (400, 404):
+                return {}
+            raise
+        return parse_presets(reply.body)
+
+    async def goto_preset(self, channel: int, name: str) -> None:
+        """Move channel `channel` to the server preset called `name` (case-sensitive)."""
+        await self.transport.request(
+            "GET",
+            "/axis-cgi/com/ptz.cgi",
+            params={"camera": channel, "gotoserverpresetname": name},
+        )
 
     def _rtsp(self, host: str, port: int | None, path_qs: str) -> str:
         cred = ""

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import ProtocolError
 from .models import (
     App,
+    AudioEvent,
     AvailabilityEvent,
     AxisState,
     Event,
@@ -19,6 +20,8 @@ from .models import (
     ServiceEvent,
     Stream,
     StreamStateEvent,
+    SwitcherEvent,
+    SwitcherStartEvent,
 )
 from .parsers import _flag, _opt_flag
 
@@ -65,16 +68,8 @@ def _parse_one(app: App, data: Mapping[str, Any]) -> Event | None:
         if not isinstance(port, int):
             raise ProtocolError("PortChanged without a port number")
         return PortEvent(port=port, value=_flag(data.get("value"), "value"))
-    if app == "camswitcher" and kind in ("PlaylistSwitch", "StreamSwitchVideo"):
-        playlist = data.get("playlist_name", data.get("playlist_id"))
-        if not isinstance(playlist, str) or not playlist:
-            raise ProtocolError(f"{kind} without a playlist")
-        return PlaylistEvent(playlist)
-    if app == "camswitcher" and kind == "StreamAvailable":
-        source = data.get("stream_name")
-        if not isinstance(source, str) or not source:
-            raise ProtocolError("StreamAvailable without a stream name")
-        return AvailabilityEvent(source, _flag(data.get("state"), "state"))
+    if app == "camswitcher" and isinstance(kind, str) and kind in _SWITCHER_KINDS:
+        return _parse_switcher(kind, data)
     if app == "camoverlay" and kind in ("ServiceStart", "ServiceStop"):
         service_id = data.get("serviceId", data.get("serviceID"))
         try:
@@ -83,6 +78,32 @@ def _parse_one(app: App, data: Mapping[str, Any]) -> Event | None:
             raise ProtocolError(f"{kind} without a service id") from err
     _LOGGER.debug("%s: ignoring event of type %r", app, kind)
     return None
+
+
+_SWITCHER_KINDS = frozenset(
+    {"PlaylistSwitch", "StreamSwitchVideo", "StreamSwitchAudio", "SwitcherStart", "StreamAvailable"}
+)
+
+
+def _parse_switcher(kind: str, data: Mapping[str, Any]) -> Event:
+    """CamSwitcher's events: what plays (video, audio), the start, a source's availability."""
+    if kind in ("PlaylistSwitch", "StreamSwitchVideo"):
+        playlist = data.get("playlist_name", data.get("playlist_id"))
+        if not isinstance(playlist, str) or not playlist:
+            raise ProtocolError(f"{kind} without a playlist")
+        return PlaylistEvent(playlist)
+    if kind == "StreamSwitchAudio":
+        source = data.get("stream_name", data.get("playlist_name"))
+        if not isinstance(source, str) or not source:
+            raise ProtocolError("StreamSwitchAudio without a stream")
+        return AudioEvent(source)
+    if kind == "SwitcherStart":
+        default = data.get("default_playlist_id")
+        return SwitcherStartEvent(default if isinstance(default, str) and default else None)
+    source = data.get("stream_name")  # StreamAvailable
+    if not isinstance(source, str) or not source:
+        raise ProtocolError("StreamAvailable without a stream name")
+    return AvailabilityEvent(source, _flag(data.get("state"), "state"))
 
 
 def parse_events(app: App, message: Any) -> list[Event]:
@@ -106,7 +127,7 @@ def apply_event(state: AxisState, event: Event) -> AxisState:
         return replace(state, streams=streams)
     if isinstance(event, PortEvent):
         return replace(state, ports={**state.ports, event.port: event.value})
-    if isinstance(event, PlaylistEvent | AvailabilityEvent):
+    if isinstance(event, PlaylistEvent | AudioEvent | SwitcherStartEvent | AvailabilityEvent):
         return _apply_switcher(state, event) if state.switcher is not None else state
     if state.overlay is None:
         return state
@@ -118,10 +139,14 @@ def apply_event(state: AxisState, event: Event) -> AxisState:
     return replace(state, overlay=replace(state.overlay, services=services))
 
 
-def _apply_switcher(state: AxisState, event: PlaylistEvent | AvailabilityEvent) -> AxisState:
+def _apply_switcher(state: AxisState, event: SwitcherEvent) -> AxisState:
     assert state.switcher is not None
     if isinstance(event, PlaylistEvent):
         switcher = replace(state.switcher, current_playlist=event.playlist_id)
+    elif isinstance(event, AudioEvent):
+        switcher = replace(state.switcher, audio_source=event.source)
+    elif isinstance(event, SwitcherStartEvent):
+        switcher = replace(state.switcher, default_playlist=event.default_playlist)
     else:
         available = {**state.switcher.available, event.source: event.available}
         switcher = replace(state.switcher, available=available)

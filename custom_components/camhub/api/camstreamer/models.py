@@ -123,6 +123,9 @@ class SwitcherState:
     master_audio: MasterAudio
     current_playlist: str | None = None
     available: dict[str, bool] = field(default_factory=dict)
+    audio_source: str | None = None  # `StreamSwitchAudio`: the source whose audio plays
+    default_playlist: str | None = None  # `SwitcherStart`: what the app plays on start
+    queue: tuple[str, ...] = ()  # `playlist_queue_list.cgi`: playlist ids, next first
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,9 @@ class AxisState:
     switcher: SwitcherState | None = None
     overlay: OverlayState | None = None
     ports: dict[int, bool] = field(default_factory=dict)
+    channels: int = 1  # video channels (`camera=N`, from `ImageSource.NbrOfSources`)
+    presets: dict[int, tuple[str, ...]] = field(default_factory=dict)  # PTZ, per channel
+    at_preset: dict[int, str] = field(default_factory=dict)  # the preset CamHub went to
 
     def usable(self, app: App) -> bool:
         """Whether `app` is installed, licensed and running."""
@@ -200,6 +206,20 @@ class PlaylistEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class AudioEvent:
+    """CamSwitcher `StreamSwitchAudio`: whose audio plays now."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SwitcherStartEvent:
+    """CamSwitcher `SwitcherStart`: the app (re)started with its default playlist."""
+
+    default_playlist: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class AvailabilityEvent:
     """CamSwitcher `StreamAvailable`: a source came or went."""
 
@@ -215,4 +235,5 @@ class ServiceEvent:
     running: bool
 
 
-Event = StreamStateEvent | PortEvent | PlaylistEvent | AvailabilityEvent | ServiceEvent
+type SwitcherEvent = PlaylistEvent | AudioEvent | SwitcherStartEvent | AvailabilityEvent
+Event = StreamStateEvent | PortEvent | SwitcherEvent | ServiceEvent

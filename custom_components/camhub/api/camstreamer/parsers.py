@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import replace
@@ -183,27 +184,53 @@ def parse_stream_stats(data: Any) -> StreamStats:
 def parse_playlists(data: Any) -> dict[str, Playlist]:
     """`playlists.cgi?action=get`: playlists keyed by id, each with a `niceName`."""
     payload = _object(_payload(data, "playlists"), "playlists data")
-    return {
-        pid: Playlist(pid, str(item.get("niceName") or pid))
+    names = {
+        pid: str(item.get("niceName") or pid)
         for pid, item in payload.items()
         if isinstance(item, dict)
     }
+    return {pid: Playlist(pid, name) for pid, name in unique_names(names).items()}
+
+
+def unique_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Names that may repeat, made unique with the shortest id prefix that tells them apart.
+
+    Two playlists called "Main camera" become "Main camera (c0a1b2c3)" and "Main camera
+    (c9f8e7d6)": a select's options must be unique, and a choice must map back to one id.
+    """
+    groups: dict[str, list[str]] = {}
+    for key, name in names.items():
+        groups.setdefault(name, []).append(key)
+    out = dict(names)
+    for name, keys in groups.items():
+        if len(keys) < 2:
+            continue
+        width = 8
+        while len({key[:width] for key in keys}) < len(keys) and width < max(map(len, keys)):
+            width += 1
+        for key in keys:
+            out[key] = f"{name} ({key[:width]})"
+    return out
 
 
 def parse_clips(data: Any) -> dict[str, str]:
     """`clips.cgi?action=get`: clip id -> display name."""
     payload = _payload(data, "clips")
     if isinstance(payload, list):
-        return {
-            str(c.get("id")): str(c.get("niceName") or c.get("id"))
-            for c in payload
-            if isinstance(c, dict) and c.get("id")
-        }
+        return unique_names(
+            {
+                str(c.get("id")): str(c.get("niceName") or c.get("id"))
+                for c in payload
+                if isinstance(c, dict) and c.get("id")
+            }
+        )
     payload = _object(payload, "clips data")
-    return {
-        cid: str(item.get("niceName") or cid) if isinstance(item, dict) else cid
-        for cid, item in payload.items()
-    }
+    return unique_names(
+        {
+            cid: str(item.get("niceName") or cid) if isinstance(item, dict) else cid
+            for cid, item in payload.items()
+        }
+    )
 
 
 def parse_queue(payload: Any) -> list[str]:
@@ -226,6 +253,33 @@ def parse_params(body: bytes) -> dict[str, str]:
         if sep:
             params[name.strip().removeprefix("root.")] = value.strip()
     return params
+
+
+def parse_presets(body: bytes) -> dict[int, tuple[str, ...]]:
+    """`ptz.cgi?query=presetposall`: "Preset Positions for camera N" then `presetposnoK=Name`.
+
+    Presets are listed in preset-number order; an unnamed one is skipped (it cannot be
+    reached by `gotoserverpresetname`).
+    """
+    presets: dict[int, dict[int, str]] = {}
+    camera = 1
+    for raw in body.decode("utf-8", "replace").splitlines():
+        line = raw.strip()
+        header = re.fullmatch(r"Preset Positions for camera (\d+)", line, re.IGNORECASE)
+        if header:
+            camera = int(header[1])
+            presets.setdefault(camera, {})
+            continue
+        match = re.fullmatch(r"presetposno(\d+)=(.*)", line)
+        if match and match[2].strip():
+            presets.setdefault(camera, {})[int(match[1])] = match[2].strip()
+    return {cam: tuple(names[k] for k in sorted(names)) for cam, names in presets.items() if names}
+
+
+def parse_channels(params: Mapping[str, str]) -> int:
+    """`ImageSource.NbrOfSources`: how many video channels; 1 when absent or unreadable."""
+    value = next((v for k, v in params.items() if k.lower() == "imagesource.nbrofsources"), "")
+    return int(value) if value.strip().isdigit() and int(value) > 0 else 1
 
 
 def parse_master_audio(value: str | None) -> MasterAudio:

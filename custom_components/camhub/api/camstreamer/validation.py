@@ -33,6 +33,9 @@ def validate_stream_params(params: Mapping[str, Any]) -> dict[str, str]:
     for key in ("startTime", "stopTime", "prepareAhead", "avSyncMsec"):
         if key in out and not re.fullmatch(r"-?\d+", out[key]):
             raise ValueError(f"{key} must be a whole number")
+    for key in ("statusPort", "streamDelay"):  # "" clears them, as the app's own UI does
+        if out.get(key) and not re.fullmatch(r"\d+", out[key]):
+            raise ValueError(f"{key} must be a whole number of 0 or more")
     if (
         trigger == "time"
         and "startTime" in out
@@ -41,6 +44,23 @@ def validate_stream_params(params: Mapping[str, Any]) -> dict[str, str]:
     ):
         raise ValueError("startTime must be before stopTime")
     return out
+
+
+def check_hls(params: Mapping[str, str]) -> None:
+    """An HLS output needs `resolution` and `videomaxbitrate` in its VAPIX parameters.
+
+    The app's documentation says so; without them it starts a stream no player can open,
+    so `params` (the stream's stored parameters with the change on top) is checked first.
+    """
+    if not params.get("mediaServerUrl", "").lower().startswith("hls://"):
+        return
+    vapix = f"{params.get('internalVapixParameters', '')}&{params.get('userVapixParameters', '')}"
+    keys = {part.partition("=")[0].strip().lower() for part in vapix.split("&")}
+    missing = [key for key in ("resolution", "videomaxbitrate") if key not in keys]
+    if missing:
+        raise ValueError(
+            "an HLS stream needs " + " and ".join(missing) + " in its VAPIX parameters"
+        )
 
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
@@ -96,6 +116,42 @@ def custom_graphics_params(
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise ValueError(f"variant index of {name} must be 0 or more")
         params[f"{_field_name(name)}_index"] = str(index)
+    return params
+
+
+COORD_SYSTEMS = (
+    "top_left", "top_right", "bottom_left", "bottom_right",
+    "left", "right", "top", "bottom", "center",
+)  # fmt: skip
+
+
+def custom_graphics_image_params(
+    service_id: int,
+    image: str | None = None,
+    coord_system: str | None = None,
+    pos_x: int | None = None,
+    pos_y: int | None = None,
+) -> dict[str, str]:
+    """`customGraphics.cgi?action=update_image` parameters; raise ValueError on bad input.
+
+    The image is a file in the camera's storage (an absolute path) or a URL the camera
+    fetches; position changes alone are allowed too.
+    """
+    params = {"action": "update_image", "service_id": str(service_id)}
+    if image is not None:
+        text = image.strip()
+        if not text.startswith("/") and not re.match(r"https?://\S+$", text, re.IGNORECASE):
+            raise ValueError("image must be a path on the camera (/...) or an http(s) URL")
+        params["image"] = text
+    if coord_system is not None:
+        if coord_system not in COORD_SYSTEMS:
+            raise ValueError(f"coord_system must be one of {', '.join(COORD_SYSTEMS)}")
+        params["coord_system"] = coord_system
+    for key, value in (("pos_x", pos_x), ("pos_y", pos_y)):
+        if value is not None:
+            params[key] = str(int(value))
+    if len(params) == 2:
+        raise ValueError("give an image, a coordinate system or a position")
     return params
 
 

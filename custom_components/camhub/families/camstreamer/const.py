@@ -35,5 +35,8 @@ CLIP_PREFIX = "Clip: "
 
 SERVICE_QUEUE_PLAYLIST = "queue_playlist"
 SERVICE_UPDATE_OVERLAY_TEXT = "update_overlay_text"
+SERVICE_UPDATE_OVERLAY_IMAGE = "update_overlay_image"
 SERVICE_SET_STREAM = "set_stream"
+SERVICE_GET_STREAM = "get_stream"
+SERVICE_REMOVE_STREAM = "remove_stream"
 ATTR_CONFIG_ENTRY = "config_entry_id"

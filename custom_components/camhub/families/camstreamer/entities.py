@@ -210,6 +210,24 @@ async def _select_playlist(host: CamStreamerHost, _: str, option: str) -> None:
     await host.api.playlist_switch(pid)
 
 
+def _playlist_label(switcher: SwitcherState, pid: str | None) -> str | None:
+    """A playlist's (unique) name; an id the lists do not know stays an id."""
+    if pid is None:
+        return None
+    playlist = switcher.playlists.get(pid)
+    return playlist.nice_name if playlist else pid
+
+
+async def _play_next(host: CamStreamerHost, _: str) -> None:
+    await host.api.queue_play_next()
+    await host.read_queue()
+
+
+async def _clear_queue(host: CamStreamerHost, _: str) -> None:
+    await host.api.queue_clear()
+    await host.read_queue()
+
+
 async def _select_audio(host: CamStreamerHost, _: str, option: str) -> None:
     sw = host.live.switcher if host.live else None
     if sw is None:
@@ -245,13 +263,45 @@ SWITCHER_ENTITIES: Final[tuple[Description, ...]] = (
         key="camswitcher_play_next",
         translation_key="play_next",
         exists_fn=_has_switcher,
-        press_fn=lambda host, _: host.api.queue_play_next(),
+        press_fn=_play_next,
     ),
     CamHubButtonDescription[AxisState, "CamStreamerHost"](
         key="camswitcher_clear_queue",
         translation_key="clear_queue",
         exists_fn=_has_switcher,
-        press_fn=lambda host, _: host.api.queue_clear(),
+        press_fn=_clear_queue,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="camswitcher_audio_source",
+        translation_key="audio_source",
+        exists_fn=_has_switcher,
+        value_fn=lambda s, _: _playlist_label(s.switcher, s.switcher.audio_source)
+        if s.switcher
+        else None,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="camswitcher_default_playlist",
+        translation_key="default_playlist",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_has_switcher,
+        value_fn=lambda s, _: _playlist_label(s.switcher, s.switcher.default_playlist)
+        if s.switcher
+        else None,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="camswitcher_queue",
+        translation_key="queue",
+        state_class=SensorStateClass.MEASUREMENT,
+        exists_fn=_has_switcher,
+        value_fn=lambda s, _: len(s.switcher.queue) if s.switcher else None,
+    ),
+    CamHubSensorDescription[AxisState](
+        key="camswitcher_queue_next",
+        translation_key="queue_next",
+        exists_fn=_has_switcher,
+        value_fn=lambda s, _: _playlist_label(s.switcher, next(iter(s.switcher.queue), None))
+        if s.switcher
+        else None,
     ),
 )
 """CamSwitcher's own controls, on the camera."""

@@ -17,7 +17,14 @@ async def fetch_axis_state(api: AxisCamStreamerClient, previous: AxisState | Non
     """Read every usable app's lists; keep what only events tell (current playlist, ports)."""
     info = await api.device_info()
     apps = await api.applications()
-    state = AxisState(info=info, apps=apps, ports=dict(previous.ports) if previous else {})
+    state = AxisState(
+        info=info,
+        apps=apps,
+        ports=dict(previous.ports) if previous else {},
+        channels=await api.channels(),
+        presets=await api.ptz_presets(),
+        at_preset=dict(previous.at_preset) if previous else {},
+    )
     if state.usable("camstreamer"):
         state = replace(state, streams=await _fetch_streams(api, previous))
     elif "camstreamer" in apps and previous is not None:
@@ -61,4 +68,7 @@ async def _fetch_switcher(api: AxisCamStreamerClient, previous: AxisState | None
         master_audio=await api.master_audio(),
         current_playlist=old.current_playlist if old else None,
         available=dict(old.available) if old else {},
+        audio_source=old.audio_source if old else None,
+        default_playlist=old.default_playlist if old else None,
+        queue=tuple(await api.queue()),
     )

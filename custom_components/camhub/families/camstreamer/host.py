@@ -9,8 +9,10 @@ the events that arrived while it ran, so none is lost.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +26,7 @@ from ...api.camstreamer import (
     EVENT_APPS,
     MJPEG_FPS_MAX,
     App,
+    AudioEvent,
     AvailabilityEvent,
     AxisCamStreamerClient,
     AxisState,
@@ -31,6 +34,7 @@ from ...api.camstreamer import (
     PlaylistEvent,
     PortEvent,
     StreamStateEvent,
+    SwitcherStartEvent,
     apply_event,
     is_unknown_item,
     parse_events,
@@ -52,10 +56,13 @@ from .const import (
 from .discovery import discover_cameras
 from .entities import camera_entities, mac_of
 from .fetch import fetch_axis_state
+from .ptz import channel_sources, ptz_entities
 from .repairs import _RepairSync
 
 if TYPE_CHECKING:
     from ...data import CamHubConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
@@ -115,6 +122,26 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
         if self.live is not None:
             self.set_state(change(self.live))
 
+    async def read_queue(self) -> None:
+        """Re-read CamSwitcher's queue: no event tells when it changes (a push, a switch)."""
+        queue = tuple(await self.api.queue())
+
+        def change(s: AxisState) -> AxisState:
+            return replace(s, switcher=replace(s.switcher, queue=queue)) if s.switcher else s
+
+        self.update(change)
+
+    def read_queue_soon(self) -> None:
+        """`read_queue` in the background, after a playlist switch the queue may have caused."""
+
+        async def read() -> None:
+            try:
+                await self.read_queue()
+            except CamHubError as err:
+                _LOGGER.debug("Reading the CamSwitcher queue failed: %s", err)
+
+        self.entry.async_create_background_task(self.hass, read(), f"{DOMAIN} queue")
+
     async def wait_usable(self, app: App) -> None:
         """Return once `app` is installed, licensed and running (checked on every change)."""
         while self.live is None or not self.live.usable(app):
@@ -135,6 +162,8 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
                     # Only the lists know a new stream's or service's name: an entity made
                     # from the event alone would be named (and get an entity id) from its id.
                     continue
+            if isinstance(event, PlaylistEvent) and state.switcher and state.switcher.queue:
+                self.read_queue_soon()  # the switch may have been the queue's next
             route = _route(state, event)
             changed = None if route is None or changed is None else {*changed, route}
             state = apply_event(state, event)
@@ -199,6 +228,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
                 frame_interval=1 / fps,
             )
         ]
+        sources += channel_sources(api, state, fps)
         if state.switcher is not None:
             sources.append(
                 VideoSource(
@@ -213,7 +243,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
 
     def entities(self, state: AxisState) -> list[PlacedEntity[AxisState]]:
         """Per stream, CamSwitcher, CamOverlay and I/O port entities."""
-        return camera_entities(state)
+        return camera_entities(state) + ptz_entities(state)
 
     async def async_start(self) -> None:
         """An event channel per app, the slow timers, repairs and network discovery."""
@@ -250,8 +280,8 @@ def _route(state: AxisState, event: Event) -> str | None:
         return event.stream_id
     if isinstance(event, PortEvent):
         return str(event.port) if event.port in state.ports else None
-    if isinstance(event, PlaylistEvent):
-        return state.info.serial  # the playlist select is on the device itself
+    if isinstance(event, PlaylistEvent | AudioEvent | SwitcherStartEvent):
+        return state.info.serial  # the playlist select and sensors are on the device itself
     if isinstance(event, AvailabilityEvent):
         known = state.switcher is not None and event.source in state.switcher.available
         return event.source if known else None
