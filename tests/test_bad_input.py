@@ -147,3 +147,32 @@ async def test_hostile_poll_body_is_a_logged_failure_not_a_traceback(
     intercom.faults.clear()
     await tick(hass, freezer)
     assert hass.states.get(INTERNAL).state == "idle"
+
+
+@pytest.mark.parametrize("host", ["http://evil", "127.0.0.1/../", "[::1", "", "a b", "cam:80"])
+async def test_an_address_that_is_not_a_host_is_refused_before_any_request(
+    hass: HomeAssistant, intercom: Intercom2N, intercom_entry: MockConfigEntry, host: str
+) -> None:
+    """Not "not supported" (nothing was asked): the field says the address is invalid."""
+    form = {CONF_HOST: host, CONF_SSL: False, CONF_VERIFY_SSL: True}
+    before = sum(intercom.stats.requests.values())
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: "invalid_host"}
+    result = await intercom_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    assert result["errors"] == {CONF_HOST: "invalid_host"}
+    assert sum(intercom.stats.requests.values()) == before
+    assert intercom_entry.data[CONF_HOST] == intercom.host
+
+
+async def test_a_listed_camera_with_a_garbage_address_is_not_contacted(
+    hass: HomeAssistant,
+) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": "integration_discovery"},
+        data={CONF_HOST: "http://192.0.2.1/x", "serial": "ACCC8E0000FF", "name": "x"},
+    )
+    assert result["type"] is FlowResultType.ABORT and result["reason"] == "invalid_host"

@@ -47,7 +47,9 @@ from .api.errors import (
     CamHubError,
     ConnectError,
     InvalidCredentialsError,
+    InvalidHostError,
 )
+from .api.transport import validate_host
 from .const import (
     CONF_FAMILY,
     CONF_MAC,
@@ -78,8 +80,9 @@ CONNECTION_SCHEMA = probatio.Schema(
 
 
 def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The connection fields as entry data; InvalidHostError for anything but a host."""
     data = {
-        CONF_HOST: str(user_input[CONF_HOST]).strip(),
+        CONF_HOST: validate_host(str(user_input[CONF_HOST])),
         CONF_SSL: bool(user_input.get(CONF_SSL, False)),
         CONF_VERIFY_SSL: bool(user_input.get(CONF_VERIFY_SSL, True)),
     }
@@ -206,9 +209,10 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the host; recognise what answers there."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = _connection(user_input)
             try:
-                found = await self._async_detect(data)
+                found = await self._async_detect(_connection(user_input))
+            except InvalidHostError:
+                errors[CONF_HOST] = "invalid_host"  # not "not supported": nothing was asked
             except ConnectError:
                 errors["base"] = "cannot_connect"
             else:
@@ -379,9 +383,10 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             # announcing itself again while its flow is open is `already_in_progress`.
             await self.async_set_unique_id(mac.replace(":", "").upper())
             self._abort_if_unique_id_configured(updates=updates)
-        data = _connection(_host_port(host, port))
         try:
-            found = await self._async_detect(data, only)
+            found = await self._async_detect(_connection(_host_port(host, port)), only)
+        except InvalidHostError:
+            return self.async_abort(reason="invalid_host")  # a device listed garbage
         except ConnectError:
             return self.async_abort(reason="cannot_connect")
         if found is None:
@@ -450,9 +455,14 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
         family = FAMILIES[entry.data[CONF_FAMILY]]
         errors: dict[str, str] = {}
         if user_input is not None:
-            updates = _connection(user_input)
+            try:
+                updates = _connection(user_input)
+            except InvalidHostError:
+                updates, errors = {}, {CONF_HOST: "invalid_host"}
             data = {k: v for k, v in entry.data.items() if k != CONF_PORT} | updates
-            identity, errors = await self._async_validate(family, data)
+            identity = None
+            if not errors:
+                identity, errors = await self._async_validate(family, data)
             if identity is not None:
                 await self._async_check_same_device(family, entry, identity, data)
                 return self.async_update_reload_and_abort(entry, data=data)
