@@ -34,8 +34,8 @@ from simulator import AipixServer, Intercom2N, Simulator
 
 from .conftest import AIPIX_TOKEN, aipix_data
 
-CAM1 = "camera.camera_0c8f6a8e_high_quality"
-CAM2 = "camera.camera_5b1e3d27_high_quality"
+CAM1 = "camera.aipix_camera_1_high_quality"
+CAM2 = "camera.aipix_camera_2_high_quality"
 
 
 async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
@@ -182,8 +182,8 @@ async def test_options_flow_adds_and_removes_cameras(
         registry.async_get_device_by_identifier((DOMAIN, aipix.cameras[2]), aipix_entry.entry_id)
         is not None
     )
-    assert hass.states.get("camera.camera_a9d4c2f1_low_quality").state == "idle"
-    source = await async_get_stream_source(hass, "camera.camera_a9d4c2f1_low_quality")
+    assert hass.states.get("camera.aipix_camera_2_low_quality").state == "idle"
+    source = await async_get_stream_source(hass, "camera.aipix_camera_2_low_quality")
     assert source is not None and source.startswith("rtsp://127.0.0.1")
     host = aipix_entry.runtime_data.host
     assert isinstance(host, AipixHost)
@@ -226,7 +226,7 @@ async def test_devices_and_entities(
         assert device is not None and device.via_device_id == server.id
     state = hass.states.get(CAM1)
     assert state is not None and state.state == "idle"
-    assert state.attributes["friendly_name"] == "Camera 0c8f6a8e High quality"
+    assert state.attributes["friendly_name"] == "AIPIX camera 1 High quality"  # no UUID
     assert hass.states.get(CAM2) is not None
     # Set-up asked for both cameras' preview links in one request.
     assert aipix.batch_sizes == [2]

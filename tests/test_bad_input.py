@@ -35,7 +35,7 @@ from simulator import Intercom2N, Simulator
 
 from .test_init import INTERNAL, tick
 
-AIPIX_CAM = "camera.camera_0c8f6a8e_high_quality"
+AIPIX_CAM = "camera.aipix_camera_1_high_quality"
 
 
 @pytest.mark.parametrize(

@@ -148,12 +148,15 @@ class AipixHost(FamilyHost[AipixClient, AipixState]):
                 configuration_url=str(self.client.transport.base_url),
             )
         }
-        for camera in state.cameras:
+        for number, camera in enumerate(state.cameras, start=1):
+            # The integration API names no camera: "AIPIX camera <n>" by the user's order
+            # (not a UUID fragment); the user renames them in Home Assistant.
             infos[camera.uuid] = CamHubDeviceInfo(
                 identifiers={(DOMAIN, camera.uuid)},
                 manufacturer="AIPIX",
                 model="VMS camera",
-                name=f"Camera {camera.uuid[:8]}",
+                translation_key="aipix_camera",
+                translation_placeholders={"number": str(number)},
                 serial_number=camera.uuid,
                 parent=state.unique_id,
             )
