@@ -41,4 +41,5 @@ def test_hacs_renders_the_readme_and_names_the_minimum() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"Home Assistant {hacs['homeassistant']} or newer" in readme
     brand = ROOT / "custom_components" / "camhub" / "brand"
-    assert (brand / "icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for image in ("icon.png", "icon@2x.png", "logo.png", "logo@2x.png"):
+        assert (brand / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image
