@@ -6,6 +6,11 @@ Home Assistant's own strings.json, so en.json never drifts from strings.json (a 
 
     .venv/bin/python scripts/translations.py          # write en.json
     .venv/bin/python scripts/translations.py --check  # exit 1 if en.json is out of date
+    .venv/bin/python scripts/translations.py --missing  # keys cs.json, de.json, ... lack
+
+`--missing` lists, per shipped language, the key paths en.json has and it lacks (and the
+ones it has that en.json no longer does), so a new string in strings.json is easy to
+translate; it exits 1 if any language differs. It never writes anything.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import homeassistant
 
 ROOT = Path(__file__).resolve().parents[1]
 STRINGS = ROOT / "custom_components" / "camhub" / "strings.json"
-EN = ROOT / "custom_components" / "camhub" / "translations" / "en.json"
+TRANSLATIONS = ROOT / "custom_components" / "camhub" / "translations"
+EN = TRANSLATIONS / "en.json"
 REF = re.compile(r"\[%key:([a-z0-9_:]+)%\]")
 
 
@@ -61,8 +67,45 @@ def render() -> str:
     return json.dumps(resolved, indent=2, ensure_ascii=False) + "\n"
 
 
+def key_paths(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Every string of a translation tree by its dotted key path (how HA flattens them)."""
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(key_paths(value, f"{path}."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def missing() -> dict[str, tuple[list[str], list[str]]]:
+    """Per language other than English: (paths it lacks, paths en.json does not have)."""
+    english = set(key_paths(json.loads(EN.read_text())))
+    report: dict[str, tuple[list[str], list[str]]] = {}
+    for path in sorted(TRANSLATIONS.glob("*.json")):
+        if path == EN:
+            continue
+        have = set(key_paths(json.loads(path.read_text())))
+        report[path.stem] = (sorted(english - have), sorted(have - english))
+    return report
+
+
+def _print_missing() -> int:
+    differs = False
+    for language, (lacking, extra) in missing().items():
+        for path in lacking:
+            print(f"{language}: missing {path}")
+        for path in extra:
+            print(f"{language}: not in en.json {path}")
+        differs = differs or bool(lacking or extra)
+    return 1 if differs else 0
+
+
 def main(argv: list[str]) -> int:
     """Write en.json, or with --check report whether it is up to date."""
+    if "--missing" in argv:
+        return _print_missing()
     text = render()
     if "--check" in argv:
         if EN.read_text() != text:
