@@ -18,6 +18,7 @@ import homeassistant.components
 COMPONENTS = (
     "camera",
     "stream",
+    "recorder",
     "frontend",
     "conversation",
     "ffmpeg",

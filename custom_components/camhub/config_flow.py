@@ -19,10 +19,8 @@ import aiohttp
 import probatio
 from homeassistant.config_entries import (
     ConfigEntry,
-    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlowWithReload,
 )
 from homeassistant.const import (
     CONF_HOST,
@@ -42,23 +40,20 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 
 from .api.errors import (
-    AccessDeniedError,
-    AuthError,
     CamHubError,
     ConnectError,
-    InvalidCredentialsError,
     InvalidHostError,
 )
 from .api.transport import validate_host
 from .const import (
     CONF_FAMILY,
     CONF_MAC,
-    CONF_SNAPSHOT_MAX_AGE,
-    DEFAULT_SNAPSHOT_MAX_AGE,
     DOMAIN,
 )
+from .errors import form_error_key
 from .families import FAMILIES
 from .families.base import FamilyFlow, Identity, entry_url
+from .options_flow import CamHubOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -138,18 +133,6 @@ async def _same_address(
     return bool(await _addresses(url.host or "") & await _addresses(other_url.host or ""))
 
 
-def _error_key(err: CamHubError) -> str:
-    if isinstance(err, InvalidCredentialsError):
-        return "invalid_credentials"
-    if isinstance(err, AccessDeniedError):
-        return "insufficient_privileges"
-    if isinstance(err, AuthError):
-        return "invalid_auth"
-    if isinstance(err, ConnectError):
-        return "cannot_connect"
-    return "device_error"
-
-
 class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a camera, intercom or server of any supported family."""
 
@@ -203,7 +186,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
             return await family.validate(family.create_client(session, data)), {}
         except CamHubError as err:
             _LOGGER.debug("Validation of %s failed: %r", data[CONF_HOST], err)
-            return None, {"base": _error_key(err)}
+            return None, {"base": form_error_key(err)}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the host; recognise what answers there."""
@@ -301,7 +284,7 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
                 options, errors = await self._family.async_extra_step(client, user_input)
             except CamHubError as err:
                 _LOGGER.debug("Extra step for %s failed: %r", self._data[CONF_HOST], err)
-                options, errors = {}, {"base": _error_key(err)}
+                options, errors = {}, {"base": form_error_key(err)}
             if not errors:
                 return self.async_create_entry(
                     title=self._identity.title, data=self._data, options=options
@@ -506,43 +489,3 @@ class CamHubConfigFlow(ConfigFlow, domain=DOMAIN):
                 and await _same_address(family, data, other.data)
             ):
                 raise AbortFlow("already_configured")
-
-
-class CamHubOptionsFlow(OptionsFlowWithReload):
-    """Options that need the device's capabilities, so the entry must be loaded."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form: the family's options and the snapshot age."""
-        entry = self.config_entry
-        if entry.state is not ConfigEntryState.LOADED:
-            return self.async_abort(reason="not_loaded")
-        host = entry.runtime_data.host
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                errors = await host.async_validate_options(user_input)
-            except CamHubError as err:
-                errors = {"base": _error_key(err)}
-            if not errors:
-                return self.async_create_entry(data=user_input)
-        schema = host.options_schema().extend(
-            {
-                probatio.Required(
-                    CONF_SNAPSHOT_MAX_AGE,
-                    default=entry.options.get(CONF_SNAPSHOT_MAX_AGE, DEFAULT_SNAPSHOT_MAX_AGE),
-                ): selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=0,
-                        max=60,
-                        step=0.5,
-                        unit_of_measurement="s",
-                        mode=selector.NumberSelectorMode.BOX,
-                    )
-                ),
-            }
-        )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
-        )

@@ -11,7 +11,13 @@ from collections.abc import Awaitable
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .api.errors import CamHubError
+from .api.errors import (
+    AccessDeniedError,
+    AuthError,
+    CamHubError,
+    ConnectError,
+    InvalidCredentialsError,
+)
 from .const import DOMAIN
 
 
@@ -34,6 +40,19 @@ def translated_error(err: CamHubError) -> HomeAssistantError:
 def invalid_value(err: ValueError) -> ServiceValidationError:
     """A value the device would refuse, caught before any request."""
     return validation_error("invalid_value", error=str(err))
+
+
+def form_error_key(err: CamHubError) -> str:
+    """A device failure as the key of a config or options form error (strings.json)."""
+    if isinstance(err, InvalidCredentialsError):
+        return "invalid_credentials"
+    if isinstance(err, AccessDeniedError):
+        return "insufficient_privileges"
+    if isinstance(err, AuthError):
+        return "invalid_auth"
+    if isinstance(err, ConnectError):
+        return "cannot_connect"
+    return "device_error"
 
 
 async def device_call[T](request: Awaitable[T]) -> T:
