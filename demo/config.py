@@ -6,10 +6,10 @@ rest of the folder (`.storage/`: users, config entries, dashboards) is kept betw
 
 No `default_config:`: it pulls in go2rtc (a binary this project does not ship), zeroconf, ssdp,
 dhcp, bluetooth, cloud, ... which would scan the network or pip-install packages. The list below
-is what a usable UI with live cameras needs (with the logbook and history, where a doorbell's
-rings show; their recorder's requirements come with the test harness's pins); Home Assistant adds its own always-on integrations
-(person, automation, backup, analytics with everything off, ...) whose requirements ship with
-the `homeassistant` wheel.
+is what a usable UI with live cameras needs, with the logbook and history where a doorbell's
+rings show (their recorder's requirements come with the test harness's pins); Home Assistant
+adds its own always-on integrations (person, automation, backup, analytics with everything
+off, ...) whose requirements ship with the `homeassistant` wheel.
 """
 
 from __future__ import annotations
