@@ -76,10 +76,12 @@ def test_manifest_keys_in_hassfest_order() -> None:
 
 def test_flow_reasons_and_errors_have_strings() -> None:
     """Every abort reason the flows give has a string, none is left unused, and every error
-    `_error_key` returns is translated in both the config and the options flow."""
+    `form_error_key` returns is translated in both the config and the options flow."""
     strings = json.loads((COMPONENT / "strings.json").read_text())
     source = (COMPONENT / "config_flow.py").read_text()
+    options = (COMPONENT / "options_flow.py").read_text()
     given = set(re.findall(r'reason="([a-z_]+)"', source))
+    assert set(re.findall(r'reason="([a-z_]+)"', options)) == {"not_loaded"}
     # Home Assistant's own: unique-id and in-progress aborts, reauth and reconfigure endings.
     given |= {
         "already_configured",
@@ -89,7 +91,9 @@ def test_flow_reasons_and_errors_have_strings() -> None:
     }
     assert set(strings["config"]["abort"]) == given - {"not_loaded"}
     assert "not_loaded" in strings["options"]["abort"]
-    returned = set(re.findall(r'return "([a-z_]+)"', source.split("def _error_key")[1][:600]))
+    errors = (COMPONENT / "errors.py").read_text().split("def form_error_key")[1][:700]
+    returned = set(re.findall(r'return "([a-z_]+)"', errors))
+    assert returned >= {"invalid_auth", "cannot_connect", "device_error"}
     assert returned <= set(strings["config"]["error"])
     assert returned <= set(strings["options"]["error"])
     assert "2N IP intercoms" in strings["config"]["step"]["user"]["description"]
