@@ -67,7 +67,7 @@ def _register_devices(
     deleted for good (`remove_stale_entities`) also lose devices the state no longer has.
     """
     registry = dr.async_get(hass)
-    infos = host.device_infos(host.state)
+    infos = host.coordinator.device_infos
     for info in sorted(infos.values(), key=lambda info: "parent" in info):
         resolved = registry_device_info(hass, entry.entry_id, info)
         registry.async_get_or_create(config_entry_id=entry.entry_id, **resolved)
@@ -85,13 +85,13 @@ def _follow_devices(
     Only when the family's device descriptions change (compared per state), so a pushed
     event costs one dict comparison.
     """
-    last = [host.device_infos(host.state)]
+    last = [host.coordinator.device_infos]
 
     @callback
     def changed() -> None:
         if host.coordinator.data is None:
             return
-        infos = host.device_infos(host.state)
+        infos = host.coordinator.device_infos
         if infos != last[0]:
             last[0] = infos
             _register_devices(hass, entry, host)

@@ -18,7 +18,7 @@ or at once during setup, when nothing has worked yet.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .api.errors import AuthError, CamHubError
 from .const import AUTH_FAILURES_BEFORE_REAUTH, DOMAIN
+from .devices import CamHubDeviceInfo
 
 if TYPE_CHECKING:
     from .data import CamHubConfigEntry
@@ -53,7 +54,7 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
         entry: CamHubConfigEntry,
         fetch: Callable[[], Awaitable[StateT]],
         poll_interval: timedelta | None,
-        devices: Callable[[StateT], Mapping[str, object]],
+        devices: Callable[[StateT], Mapping[str, CamHubDeviceInfo]],
         *,
         has_login: bool = True,
     ) -> None:
@@ -71,19 +72,28 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
         self._refusal_issue = f"access_refused_{entry.entry_id}"
         self._poll_interval = poll_interval
         self._auth_failures = 0
-        self._device_ids: tuple[object, frozenset[str]] = (None, frozenset())
+        self._device_infos: tuple[object, Mapping[str, CamHubDeviceInfo]] = (None, {})
         self._routes: dict[str, set[CALLBACK_TYPE]] = {}
         self.push_connected = False
         self._full_publish = False
 
     @property
-    def device_ids(self) -> frozenset[str]:
-        """Ids of the devices in the current state (cached per state object)."""
+    def device_infos(self) -> Mapping[str, CamHubDeviceInfo]:
+        """The current state's devices by device id, computed once per state object.
+
+        Entities (their device info), availability and the device registry all ask; a
+        family builds them only when the state object changes.
+        """
         data = self.data
-        if self._device_ids[0] is not data:
-            ids = frozenset(self._devices(data)) if data is not None else frozenset()
-            self._device_ids = (data, ids)
-        return self._device_ids[1]
+        if self._device_infos[0] is not data:
+            infos = self._devices(data) if data is not None else {}
+            self._device_infos = (data, infos)
+        return self._device_infos[1]
+
+    @property
+    def device_ids(self) -> Collection[str]:
+        """Ids of the devices in the current state."""
+        return self.device_infos.keys()
 
     @callback
     def async_set_poll_interval(self, interval: timedelta) -> None:

@@ -49,7 +49,7 @@ class CamHubEntity(CoordinatorEntity[CamHubCoordinator[Any]]):
         self.host = host
         self.device_id = device_id
         self._attr_unique_id = entity_unique_id(device_id, key)
-        info = host.device_infos(host.coordinator.data).get(device_id)
+        info = host.coordinator.device_infos.get(device_id)
         self._attr_device_info = (
             DeviceInfo()
             if info is None
@@ -83,7 +83,22 @@ class CamHubDescribedEntity(CamHubEntity):
 
     @callback
     def _routed(self) -> None:
+        self._on_state()
         self.async_write_ha_state()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """A full update (a poll, a broadcast publish): CoordinatorEntity's documented hook."""
+        self._on_state()
+        super()._handle_coordinator_update()
+
+    @callback
+    def _on_state(self) -> None:
+        """Before the state is written, on a routed or a full update: follow the new state.
+
+        Entities that act on a new state (an event entity fires, an image entity renews its
+        token) override this one method; most have nothing to do.
+        """
 
     @property
     def state_data(self) -> Any:

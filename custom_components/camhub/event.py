@@ -46,18 +46,7 @@ class CamHubEvent(CamHubDescribedEntity, EventEntity):
         self.fired_seq = events[-1].seq if events else 0
 
     @callback
-    def _handle_coordinator_update(self) -> None:
-        """A full update (a poll, the first push after the channel came up)."""
-        self._fire_new()
-        super()._handle_coordinator_update()
-
-    @callback
-    def _routed(self) -> None:
-        self._fire_new()
-        super()._routed()
-
-    @callback
-    def _fire_new(self) -> None:
+    def _on_state(self) -> None:
         """Fire, in order, each event not fired yet; each one is its own state."""
         for event in self.entity_description.events_fn(self.state_data, self.item):
             if event.seq <= self.fired_seq:

@@ -57,14 +57,8 @@ class CamHubImage(CamHubDescribedEntity, ImageEntity):
             self.async_update_token()  # a new picture: browsers must not show the cached one
 
     @callback
-    def _handle_coordinator_update(self) -> None:
+    def _on_state(self) -> None:
         self._sync_moment()
-        super()._handle_coordinator_update()
-
-    @callback
-    def _routed(self) -> None:
-        self._sync_moment()
-        super()._routed()
 
     async def async_image(self) -> bytes | None:
         """The picture's bytes, from the state."""
