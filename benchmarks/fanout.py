@@ -217,6 +217,22 @@ async def idle_cpu(env: BenchEnv, duration: float) -> float:
     return (await env.client.cpu_seconds() - cpu0) / (time.monotonic() - t0) * 1000
 
 
+async def wake_floor(duration: float) -> dict[str, float]:
+    """CPU ms of one wake from idle, over `duration` s in a fresh process (`wakefloor`)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.wakefloor",
+        f"--fps={FPS}",
+        f"--wakes={max(15, round(duration * FPS))}",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await proc.communicate()
+    result: dict[str, float] = json.loads(out)
+    return result
+
+
 async def run(
     env: BenchEnv,
     device: SimDeviceInfo,
@@ -246,6 +262,7 @@ async def run(
         direct=True,
     )
     idle = await idle_cpu(env, duration)
+    wake = await wake_floor(duration)
     memory: dict[str, float] = {}
     most = max(viewer_counts)
     async with raw_server(env, device) as (raw_url, raw):
@@ -269,6 +286,7 @@ async def run(
         "source_fps": FPS,
         "floor": asdict(floor),
         "idle_cpu_ms_per_s": idle,
+        "wake_floor": wake,
         "memory_viewers": most,
         "memory_per_viewer_kib": memory,
         "phases": [asdict(p) for p in phases],

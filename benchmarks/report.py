@@ -116,6 +116,37 @@ def _fanout_limit(phases: dict[tuple[str, int], dict[str, Any]], counts: list[in
     ]
 
 
+def _fanout_wake(
+    wake: dict[str, float] | None, phases: dict[tuple[str, int], dict[str, Any]], counts: list[int]
+) -> list[str]:
+    """Why few viewers cannot share much: the wake from idle each frame costs anyway.
+
+    Every contender is woken once per source frame; that wake is split between the viewers,
+    so at n viewers it alone is `wake / n` per delivered frame, before any read or write.
+    """
+    if not wake:
+        return []
+    ms = wake["asyncio_wake_ms"]
+    parts = []
+    for n in counts:
+        basic = (phases.get(("mjpeg_basic", n)) or {}).get("cpu_ms_per_frame")
+        if (ratio := _div(ms / n, basic)) is not None:
+            parts.append(f"{ratio:.2f} at {n}")
+    lines = [
+        f"Waking an idle asyncio loop once per frame ({wake['fps']:g} a second) costs "
+        f"{ms:.3f} ms of CPU per wake on this machine, measured in a fresh process "
+        f"(`benchmarks/wakefloor.py`; a bare `epoll.poll`: {wake['epoll_wake_ms']:.3f} ms). "
+        "Any server pays it once per frame, shared by its viewers, before reading or writing "
+        "a byte."
+    ]
+    if parts:
+        lines[0] += (
+            " That wake alone, as a fraction of core `mjpeg` (Basic)'s whole cost per "
+            "delivered frame: " + ", ".join(parts) + " viewers."
+        )
+    return [*lines, ""]
+
+
 def _fanout_memory(result: dict[str, Any]) -> list[str]:
     memory = result.get("memory_per_viewer_kib") or {}
     if not memory:
@@ -221,6 +252,7 @@ def fanout(result: dict[str, Any]) -> list[str]:
         *_fanout_summary(phases, counts, fps),
         "",
         *_fanout_limit(phases, counts),
+        *_fanout_wake(result.get("wake_floor"), phases, counts),
         *_fanout_memory(result),
         *_fanout_detail(phases, counts),
         "",

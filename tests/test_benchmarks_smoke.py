@@ -41,7 +41,10 @@ def test_benchmark_runs_at_smallest_size(tmp_path: Path) -> None:
     for name in ("fanout", "snapshot", "scale"):
         assert "missing" not in results[name], results[name]
     assert {p["integration"] for p in results["fanout"]["phases"]} >= {"camhub", "mjpeg"}
+    wake = results["fanout"]["wake_floor"]
+    assert wake["asyncio_wake_ms"] > 0 and wake["epoll_wake_ms"] > 0
     markdown = (tmp_path / "results.md").read_text()
+    assert "Waking an idle asyncio loop" in markdown
     for title in ("1. MJPEG fan-out", "2. Event to state", "3. Snapshot", "4. Scale", "Machine"):
         assert f"## {title}" in markdown
 
