@@ -177,7 +177,17 @@ async def test_no_controller_io_no_entities_no_alarm(
     assert entities and not [e for e in entities if "digital" in e.entity_id]
     assert not [e for e in entities if "analog" in e.entity_id or "_led_" in e.entity_id]
     assert not [r for r in caplog.records if r.levelno >= logging.INFO and "I/O" in r.message]
-    assert bare.stats.requests["/controller/di"] == 2  # once per poll, a 404 each
+    # Asked once (a 404 per kind), then not again for a while; I/O added later is found.
+    assert bare.stats.requests["/controller/di"] == 1
+    bare.io = SimControllerIO(digital_inputs=1)
+    await bare.restart(down_for=0)
+    await entry.runtime_data.coordinator.async_refresh()  # within the pause: not asked
+    assert bare.stats.requests["/controller/di"] == 1
+    entry.runtime_data.host.io_reader.recheck = 0.0  # the pause is over
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert bare.stats.requests["/controller/di"] == 2
+    assert state(hass, f"binary_sensor.{CTL}_digital_input_1_01") == STATE_OFF
 
 
 async def test_bad_controller_data_unavailable_and_logged_once(

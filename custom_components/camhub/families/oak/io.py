@@ -19,6 +19,7 @@ when it starts and one line when it ends.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.components.number import NumberMode
@@ -151,6 +152,11 @@ def io_entities(state: OakState) -> list[PlacedEntity[OakState]]:
     return found
 
 
+ABSENT_RECHECK: Final = 600.0
+"""Seconds before a server without I/O (every kind 404) is asked again: it is a property of
+the installation, so five 404s on every poll would only be noise."""
+
+
 class IOReader:
     """Reads the controller's I/O each poll: a failure is logged once and not raised."""
 
@@ -159,7 +165,8 @@ class IOReader:
         self._client = client
         self._name = name
         self._problem: str | None = None
-        self._absent_seen = False
+        self._absent_since: float | None = None
+        self.recheck = ABSENT_RECHECK
 
     @property
     def problem(self) -> str | None:
@@ -168,6 +175,9 @@ class IOReader:
 
     async def read(self) -> ControllerIO | None:
         """The I/O; None where there is none (404) or where it cannot be read now."""
+        since = self._absent_since
+        if since is not None and time.monotonic() - since < self.recheck:
+            return None
         try:
             io = await self._client.read()
         except CamHubError as err:
@@ -183,7 +193,7 @@ class IOReader:
         if self._problem is not None:
             _LOGGER.info("%s: the controller's I/O can be read again", self._name)
             self._problem = None
-        if io is None and not self._absent_seen:
+        if io is None and since is None:
             _LOGGER.debug("%s has no controller I/O (404): no I/O entities", self._name)
-        self._absent_seen = io is None
+        self._absent_since = time.monotonic() if io is None else None
         return io
