@@ -22,7 +22,16 @@ from aiohttp import web
 from PIL import Image
 
 from .device import SimDevice
+from .fastapi import (
+    Answer,
+    ValidationFailed,
+    detail_response,
+    error,
+    guard,
+    number_in,
+)
 from .frames import FrameClock
+from .oak_io import SimControllerIO
 
 MXID_RE = re.compile(r"[A-Z0-9]+")
 STREAM_RE = re.compile(r"CAM_[A-H]|DEPTH_[A-H]_[A-H]")
@@ -92,28 +101,6 @@ LARGE_MAX_FPS = 30
 RENDER_WIDTH = 320  # stills are rendered small: the aspect ratio is what matters here
 
 
-class ValidationFailed(Exception):
-    """A request the server refuses with 422; `errors` are ValidationError objects."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _error(loc: list[str | int], msg: str, kind: str) -> dict[str, Any]:
-    return {"loc": loc, "msg": msg, "type": kind}
-
-
-def validation_response(errors: list[dict[str, Any]]) -> web.Response:
-    """HTTPValidationError, as FastAPI answers it."""
-    return web.json_response({"detail": errors}, status=422)
-
-
-def detail_response(status: int, detail: str) -> web.Response:
-    """FastAPI's HTTPException body."""
-    return web.json_response({"detail": detail}, status=status)
-
-
 @dataclass
 class SimStream:
     """One stream of a simulated OAK camera."""
@@ -125,6 +112,9 @@ class SimStream:
     fps: float = 30.0
     control: dict[str, Any] = field(default_factory=dict)
     focus: dict[str, Any] | None = None
+    focus_target: float = 0.62
+    """Where an autofocus sweep (`auto_focus_trigger`) leaves the lens."""
+    autofocus_triggers: int = 0
 
     def config(self) -> dict[str, Any]:
         """The config in the schema of its sensor type."""
@@ -251,6 +241,7 @@ class OakControllerOptions(TypedDict, total=False):
     name: str
     cameras: list[SimOakCamera]
     port: int
+    controller_io: bool
 
 
 class OakController(SimDevice):
@@ -264,10 +255,13 @@ class OakController(SimDevice):
         name: str = "Robopipe controller",
         cameras: list[SimOakCamera] | None = None,
         port: int = 0,
+        controller_io: bool = True,
         clock: FrameClock | None = None,
         executor: Executor | None = None,
     ) -> None:
         super().__init__(name, port=port, auth=None, clock=clock, executor=executor)
+        self.io: SimControllerIO | None = SimControllerIO() if controller_io else None
+        """The controller's own I/O; None for a Robopipe server without one (404s)."""
         if cameras is None:
             cameras = [SimOakCamera("18443010D1E8AB1200", name="OAK-D-PRO", stereo=True, ir=True)]
         self.cameras: dict[str, SimOakCamera] = {c.mxid: c for c in cameras}
@@ -289,7 +283,7 @@ class OakController(SimDevice):
         return detail_response(status, message)
 
     def setup_routes(self, app: web.Application) -> None:
-        """The `/cameras/...` routes of the spec."""
+        """The `/cameras/...` routes of the spec, and `/controller/...` where it has I/O."""
         r = app.router
         r.add_get("/cameras/", self._list)
         r.add_route("*", "/cameras/{mxid}/", self._camera)
@@ -300,6 +294,8 @@ class OakController(SimDevice):
         r.add_route("*", "/cameras/{mxid}/streams/{stream}/config", self._config)
         r.add_route("*", "/cameras/{mxid}/streams/{stream}/control", self._control)
         r.add_get("/cameras/{mxid}/streams/{stream}/still", self._still)
+        if self.io is not None:
+            self.io.setup_routes(app)
 
     # --- lookups (raise web responses as exceptions) -----------------------------------
 
@@ -307,11 +303,11 @@ class OakController(SimDevice):
         mxid = request.match_info["mxid"]
         if not MXID_RE.fullmatch(mxid):
             raise ValidationFailed(
-                [_error(["path", "mxid"], "String should match pattern '[A-Z0-9]+'", "pattern")]
+                [error(["path", "mxid"], "String should match pattern '[A-Z0-9]+'", "pattern")]
             )
         camera = self.cameras.get(mxid)
         if camera is None or (running and not camera.running):
-            raise _Answer(detail_response(404, "Camera not found"))
+            raise Answer(detail_response(404, "Camera not found"))
         return camera
 
     def _lookup_stream(self, request: web.Request) -> tuple[SimOakCamera, SimStream]:
@@ -319,7 +315,7 @@ class OakController(SimDevice):
         errors = []
         if not STREAM_RE.fullmatch(name):
             errors.append(
-                _error(
+                error(
                     ["path", "stream_name"],
                     "String should match pattern 'CAM_[A-H]|DEPTH_[A-H]_[A-H]'",
                     "string_pattern_mismatch",
@@ -327,23 +323,21 @@ class OakController(SimDevice):
             )
         if not MXID_RE.fullmatch(request.match_info["mxid"]):
             errors.append(
-                _error(["path", "mxid"], "String should match pattern '[A-Z0-9]+'", "pattern")
+                error(["path", "mxid"], "String should match pattern '[A-Z0-9]+'", "pattern")
             )
         if errors:
             raise ValidationFailed(errors)
         camera = self._lookup(request)
         stream = camera.streams.get(name)
         if stream is None:
-            raise _Answer(detail_response(404, "Stream not found"))
+            raise Answer(detail_response(404, "Stream not found"))
         return camera, stream
 
     async def _json_body(self, request: web.Request) -> Any:
         try:
             return await request.json()
         except ValueError:
-            raise ValidationFailed(
-                [_error(["body"], "JSON decode error", "json_invalid")]
-            ) from None
+            raise ValidationFailed([error(["body"], "JSON decode error", "json_invalid")]) from None
 
     # --- handlers ------------------------------------------------------------------------
 
@@ -351,7 +345,7 @@ class OakController(SimDevice):
         return web.json_response([c.info() for c in self.cameras.values()])
 
     async def _camera(self, request: web.Request) -> web.StreamResponse:
-        return await _guard(self._camera_impl, request)
+        return await guard(self._camera_impl, request)
 
     async def _camera_impl(self, request: web.Request) -> web.Response:
         camera = self._lookup(request, running=False)
@@ -383,7 +377,7 @@ class OakController(SimDevice):
                 }
             )
 
-        return await _guard(impl, request)
+        return await guard(impl, request)
 
     async def _ir(self, request: web.Request) -> web.StreamResponse:
         async def impl(request: web.Request) -> web.Response:
@@ -391,11 +385,11 @@ class OakController(SimDevice):
             if request.method == "POST":
                 body = await self._json_body(request)
                 if not isinstance(body, dict):
-                    raise ValidationFailed([_error(["body"], "Input should be an object", "dict")])
+                    raise ValidationFailed([error(["body"], "Input should be an object", "dict")])
                 errors = [
-                    _error(["body", key], "Input should be between 0.0 and 1.0", "range")
+                    error(["body", key], "Input should be between 0.0 and 1.0", "range")
                     for key in ("flood_light", "dot_projector")
-                    if not _number_in(body.get(key, 0.0), 0.0, 1.0)
+                    if not number_in(body.get(key, 0.0), 0.0, 1.0)
                 ]
                 if errors:
                     raise ValidationFailed(errors)
@@ -408,14 +402,14 @@ class OakController(SimDevice):
                 return detail_response(405, "Method Not Allowed")
             return web.json_response(camera.ir)
 
-        return await _guard(impl, request)
+        return await guard(impl, request)
 
     async def _streams(self, request: web.Request) -> web.StreamResponse:
         async def impl(request: web.Request) -> web.Response:
             camera = self._lookup(request)
             return web.json_response({n: {"active": s.active} for n, s in camera.streams.items()})
 
-        return await _guard(impl, request)
+        return await guard(impl, request)
 
     async def _activation(self, request: web.Request) -> web.StreamResponse:
         async def impl(request: web.Request) -> web.Response:
@@ -428,7 +422,7 @@ class OakController(SimDevice):
                 return web.json_response(None, status=202)
             return detail_response(405, "Method Not Allowed")
 
-        return await _guard(impl, request)
+        return await guard(impl, request)
 
     async def _config(self, request: web.Request) -> web.StreamResponse:
         async def impl(request: web.Request) -> web.Response:
@@ -440,14 +434,14 @@ class OakController(SimDevice):
                 return detail_response(405, "Method Not Allowed")
             return web.json_response(stream.config())
 
-        return await _guard(impl, request)
+        return await guard(impl, request)
 
     async def _control(self, request: web.Request) -> web.StreamResponse:
         async def impl(request: web.Request) -> web.Response:
             _, stream = self._lookup_stream(request)
             if stream.kind == "depth":
                 raise ValidationFailed(
-                    [_error(["path", "stream_name"], "Stream has no sensor control", "value_error")]
+                    [error(["path", "stream_name"], "Stream has no sensor control", "value_error")]
                 )
             if request.method == "POST":
                 _apply_control(stream, await self._json_body(request))
@@ -456,7 +450,7 @@ class OakController(SimDevice):
             answer = {**stream.control, **PLACEHOLDERS, "focus": stream.focus}
             return web.json_response(answer)
 
-        return await _guard(impl, request)
+        return await guard(impl, request)
 
     async def _still(self, request: web.Request) -> web.StreamResponse:
         async def impl(request: web.Request) -> web.Response:
@@ -464,7 +458,7 @@ class OakController(SimDevice):
             fmt = request.query.get("format", "jpeg")
             if fmt not in ("jpeg", "png"):
                 message = f"Unsupported image format {fmt!r}"
-                raise ValidationFailed([_error(["query", "format"], message, "value_error")])
+                raise ValidationFailed([error(["query", "format"], message, "value_error")])
             if not stream.active:
                 return detail_response(404, "Stream not active")
             width, height = stream.size()
@@ -473,38 +467,13 @@ class OakController(SimDevice):
                 return web.Response(body=_to_png(jpeg), content_type="image/png")
             return web.Response(body=jpeg, content_type="image/jpeg")
 
-        return await _guard(impl, request)
-
-
-class _Answer(Exception):
-    """Answer at once with this response (a 404 found deep in a lookup)."""
-
-    def __init__(self, response: web.Response) -> None:
-        super().__init__(response.status)
-        self.response = response
-
-
-async def _guard(handler: Any, request: web.Request) -> web.StreamResponse:
-    """Run a handler, turning lookup answers and validation failures into responses."""
-    try:
-        response: web.StreamResponse = await handler(request)
-    except _Answer as answer:
-        return answer.response
-    except ValidationFailed as err:
-        return validation_response(err.errors)
-    return response
-
-
-def _number_in(value: Any, low: float | None, high: float | None) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return (low is None or value >= low) and (high is None or value <= high)
+        return await guard(impl, request)
 
 
 def _apply_config(stream: SimStream, body: Any) -> None:
     """Validate a whole config against the stream's schema, then take it."""
     if not isinstance(body, dict):
-        raise ValidationFailed([_error(["body"], "Input should be an object", "dict")])
+        raise ValidationFailed([error(["body"], "Input should be an object", "dict")])
     errors: list[dict[str, Any]] = []
     resolution = body.get("resolution")
     if stream.kind == "depth":
@@ -513,19 +482,19 @@ def _apply_config(stream: SimStream, body: Any) -> None:
             and len(resolution) == 2
             and all(isinstance(v, int) and v > 0 for v in resolution)
         ):
-            errors.append(_error(["body", "resolution"], "Input should be a pair", "tuple_type"))
+            errors.append(error(["body", "resolution"], "Input should be a pair", "tuple_type"))
     else:
         table = COLOR_RESOLUTIONS if stream.kind == "color" else MONO_RESOLUTIONS
         if resolution not in table:
             allowed = ", ".join(f"'{r}'" for r in table)
-            errors.append(_error(["body", "resolution"], f"Input should be {allowed}", "enum"))
+            errors.append(error(["body", "resolution"], f"Input should be {allowed}", "enum"))
     fps = body.get("fps")
-    if not isinstance(fps, int | float) or not _number_in(fps, 0.0001, None):
-        errors.append(_error(["body", "fps"], "Input should be a valid number", "float_type"))
+    if not isinstance(fps, int | float) or not number_in(fps, 0.0001, None):
+        errors.append(error(["body", "fps"], "Input should be a valid number", "float_type"))
     elif isinstance(resolution, str) and resolution in LARGE_RESOLUTIONS and fps > LARGE_MAX_FPS:
         # The sensor's modes: above 1080p-class sizes the IMX378 delivers at most 30 fps.
         errors.append(
-            _error(
+            error(
                 ["body", "fps"],
                 f"Input should be less than or equal to {LARGE_MAX_FPS} at {resolution}",
                 "less_than_equal",
@@ -540,16 +509,25 @@ def _apply_config(stream: SimStream, body: Any) -> None:
 def _apply_control(stream: SimStream, body: Any) -> None:
     """Validate a SensorControlUpdate (every field optional) for this sensor, then apply it."""
     if not isinstance(body, dict):
-        raise ValidationFailed([_error(["body"], "Input should be an object", "dict")])
+        raise ValidationFailed([error(["body"], "Input should be an object", "dict")])
     errors = list(_control_errors(stream, body))
     if errors:
         raise ValidationFailed(errors)
     for key, value in body.items():
         if key == "focus":
             if value is not None and stream.focus is not None:
-                stream.focus = {**stream.focus, **value}
+                _apply_focus(stream, value)
         elif key in stream.control:
             stream.control[key] = value
+
+
+def _apply_focus(stream: SimStream, focus: dict[str, Any]) -> None:
+    """A `SensorFocus` replaces the focus; a trigger sweeps the lens to `focus_target`."""
+    assert stream.focus is not None
+    stream.focus = {**stream.focus, **focus, "auto_focus_trigger": False}
+    if focus.get("auto_focus_trigger") is True:
+        stream.autofocus_triggers += 1
+        stream.focus["lens_position"] = stream.focus_target
 
 
 def _control_errors(stream: SimStream, body: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -559,21 +537,21 @@ def _control_errors(stream: SimStream, body: Mapping[str, Any]) -> list[dict[str
         if key in INT_RANGES:
             low, high = INT_RANGES[key]
             if isinstance(value, bool) or not isinstance(value, int):
-                errors.append(_error(loc, "Input should be a valid integer", "int_type"))
-            elif not _number_in(value, low, high):
-                errors.append(_error(loc, f"Input should be between {low} and {high}", "range"))
+                errors.append(error(loc, "Input should be a valid integer", "int_type"))
+            elif not number_in(value, low, high):
+                errors.append(error(loc, f"Input should be between {low} and {high}", "range"))
         elif key in BOOLS:
             if not isinstance(value, bool):
-                errors.append(_error(loc, "Input should be a valid boolean", "bool_type"))
+                errors.append(error(loc, "Input should be a valid boolean", "bool_type"))
         elif key == "auto_whitebalance_mode":
             if value not in AWB_MODES:
-                errors.append(_error(loc, "Input should be a white balance mode", "enum"))
+                errors.append(error(loc, "Input should be a white balance mode", "enum"))
         elif key == "focus":
             errors.extend(_focus_errors(stream, value))
         else:
             continue  # FastAPI ignores unknown fields
         if key in COLOR_ONLY and stream.kind == "mono" and not errors:
-            errors.append(_error(loc, "Not supported by a mono sensor", "value_error"))
+            errors.append(error(loc, "Not supported by a mono sensor", "value_error"))
     return errors
 
 
@@ -581,14 +559,17 @@ def _focus_errors(stream: SimStream, value: Any) -> list[dict[str, Any]]:
     if value is None:
         return []
     if stream.focus is None:
-        return [_error(["body", "focus"], "Sensor has a fixed focus", "value_error")]
+        return [error(["body", "focus"], "Sensor has a fixed focus", "value_error")]
     if not isinstance(value, dict):
-        return [_error(["body", "focus"], "Input should be an object", "dict")]
+        return [error(["body", "focus"], "Input should be an object", "dict")]
     errors = []
-    if "lens_position" in value and not _number_in(value["lens_position"], 0.0, 1.0):
-        errors.append(_error(["body", "focus", "lens_position"], "Input should be <= 1.0", "range"))
+    if "lens_position" in value and not number_in(value["lens_position"], 0.0, 1.0):
+        errors.append(error(["body", "focus", "lens_position"], "Input should be <= 1.0", "range"))
     if "auto_focus_mode" in value and value["auto_focus_mode"] not in AF_MODES:
-        errors.append(_error(["body", "focus", "auto_focus_mode"], "Invalid mode", "enum"))
+        errors.append(error(["body", "focus", "auto_focus_mode"], "Invalid mode", "enum"))
+    if not isinstance(value.get("auto_focus_trigger", False), bool):
+        message = "Input should be a valid boolean"
+        errors.append(error(["body", "focus", "auto_focus_trigger"], message, "bool_type"))
     return errors
 
 

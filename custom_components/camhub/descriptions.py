@@ -38,7 +38,7 @@ from homeassistant.components.event import EventEntityDescription
 from homeassistant.components.image import ImageEntityDescription
 from homeassistant.components.number import NumberEntityDescription
 from homeassistant.components.select import SelectEntityDescription
-from homeassistant.components.sensor import SensorEntityDescription
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntityDescription
 from homeassistant.components.switch import SwitchEntityDescription
 from homeassistant.components.text import TextEntityDescription
 from homeassistant.helpers.entity import EntityDescription
@@ -79,6 +79,10 @@ class CamHubNumberDescription[StateT, HostT](CamHubDescription[StateT], NumberEn
     value_fn: Callable[[StateT, str], float | None]
     set_fn: Callable[[HostT, str, float], Awaitable[None]]
     restore: bool = False
+    range_fn: Callable[[StateT, str], tuple[float, float] | None] | None = None
+    """(min, max) the device reports for this item (an analog output's mode), if it does."""
+    unit_fn: Callable[[StateT, str], str | None] | None = None
+    """The unit the device reports for this item, where it is not fixed."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,9 +112,11 @@ class CamHubTextDescription[StateT, HostT](CamHubDescription[StateT], TextEntity
 
 @dataclass(frozen=True, kw_only=True)
 class CamHubSensorDescription[StateT](CamHubDescription[StateT], SensorEntityDescription):
-    """A read-only value."""
+    """A read-only value; `unit_fn` / `device_class_fn` where the device reports the unit."""
 
     value_fn: Callable[[StateT, str], StateValue]
+    unit_fn: Callable[[StateT, str], str | None] | None = None
+    device_class_fn: Callable[[StateT, str], SensorDeviceClass | None] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -48,6 +48,29 @@ class CamHubNumber(CamHubDescribedEntity, RestoreNumber):
             return self._last_set
         return value
 
+    @property
+    def native_min_value(self) -> float:
+        """The device's minimum for this item where it reports one."""
+        bounds = self._bounds()
+        return bounds[0] if bounds is not None else super().native_min_value
+
+    @property
+    def native_max_value(self) -> float:
+        """The device's maximum for this item where it reports one."""
+        bounds = self._bounds()
+        return bounds[1] if bounds is not None else super().native_max_value
+
+    @property
+    def native_unit_of_measurement(self) -> str | None:
+        """The device's unit for this item where it reports one."""
+        if (unit_fn := self.entity_description.unit_fn) is not None:
+            return unit_fn(self.state_data, self.item)
+        return super().native_unit_of_measurement
+
+    def _bounds(self) -> tuple[float, float] | None:
+        range_fn = self.entity_description.range_fn
+        return range_fn(self.state_data, self.item) if range_fn is not None else None
+
     async def async_set_native_value(self, value: float) -> None:
         """Write the value (Home Assistant has already checked min/max)."""
         await self._async_write(lambda: self.entity_description.set_fn(self.host, self.item, value))

@@ -41,6 +41,7 @@ KEYS = st.sampled_from(
         "name", "niceName", "services", "camera_list", "ip", "detail", "mxid", "url",
         "expired_at", "cameras", "sources", "resolutions", "CAM_A", "propertyList",
         "SerialNumber", "rtsp_url", "is_streaming", "stream_bytes", "loc", "msg",
+        "dev", "circuit", "modes", "mode", "unit", "range", "counter", "pwm_duty", "pwm_freq",
     ]
 )  # fmt: skip
 SCALARS = (
@@ -248,6 +249,11 @@ OTHER_PARSERS: list[Callable[[Any], object]] = [
     oak.CameraStats.parse,
     oak.parse_streams,
     lambda d: oak.StreamConfig.parse("CAM_A", d),
+    lambda d: oak.parse_circuits(d, oak.parse_digital_input),
+    lambda d: oak.parse_circuits(d, oak.parse_digital_output),
+    lambda d: oak.parse_circuits(d, oak.parse_analog_input),
+    lambda d: oak.parse_circuits(d, oak.parse_analog_output),
+    lambda d: oak.parse_circuits(d, oak.parse_led),
     liveview.parse_server_status,
     liveview.parse_live_view_status,
     liveview.parse_osd_status,

@@ -32,6 +32,7 @@ from ...api.oak import (
     StreamKind,
 )
 from ...descriptions import (
+    CamHubButtonDescription,
     CamHubDescription,
     CamHubNumberDescription,
     CamHubSelectDescription,
@@ -313,6 +314,14 @@ FOCUS: Final = CamHubNumberDescription[OakState, "OakHost"](
 )
 """Manual focus, for sensors with a focus motor."""
 
+AUTOFOCUS: Final = CamHubButtonDescription[OakState, "OakHost"](
+    key="autofocus",
+    translation_key="oak_autofocus",
+    exists_fn=lambda s, item: _lens_position(s, item) is not None,
+    press_fn=lambda host, item: host.trigger_autofocus(*_parts(item)),
+)
+"""One autofocus sweep (`auto_focus_trigger`), for sensors with a focus motor."""
+
 
 def camera_entities(mxid: str, camera: OakCameraState) -> list[PlacedEntity[OakState]]:
     """Place the descriptions on one camera and on each of its streams."""
@@ -328,7 +337,7 @@ def camera_entities(mxid: str, camera: OakCameraState) -> list[PlacedEntity[OakS
                 if stream.kind is StreamKind.COLOR or d.key not in COLOR_ONLY
             ]
             if stream.control.focus is not None:
-                descriptions.append(FOCUS)
+                descriptions += [FOCUS, AUTOFOCUS]
         found += place(
             descriptions, mxid, item=stream_item(mxid, name), prefix=name, names={"stream": name}
         )

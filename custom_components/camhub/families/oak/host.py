@@ -14,12 +14,20 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
 from ...api.errors import DeviceError
-from ...api.oak import CameraInfo, OakClient, OakNotFoundError, StreamKind, stream_kind
+from ...api.oak import (
+    CameraInfo,
+    ControllerIO,
+    OakClient,
+    OakNotFoundError,
+    StreamKind,
+    stream_kind,
+)
 from ...const import CONF_FPS, DOMAIN
 from ...descriptions import PlacedEntity
 from ...devices import CamHubDeviceInfo
 from ..base import FamilyHost, VideoSource, fps_option
 from .entities import camera_entities
+from .io import IOReader, io_entities
 from .models import OakCameraState, OakState, StreamState
 from .video import DEFAULT_FPS, FPS_MAX, FPS_MIN, _source
 
@@ -80,6 +88,8 @@ class OakHost(FamilyHost[OakClient, OakState]):
         Platform.NUMBER,
         Platform.SELECT,
         Platform.SENSOR,
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
     )
     update_interval: ClassVar[timedelta | None] = POLL_MIN
     has_login: ClassVar[bool] = False
@@ -89,6 +99,7 @@ class OakHost(FamilyHost[OakClient, OakState]):
         super().__init__(hass, entry, client)
         self._written = False
         self._interval = POLL_MIN
+        self.io_reader = IOReader(client.controller, entry.title)
 
     @property
     def api(self) -> OakClient:
@@ -96,13 +107,19 @@ class OakHost(FamilyHost[OakClient, OakState]):
         return self.client
 
     async def fetch_state(self) -> OakState:
-        """The cameras list, then every running camera's streams, at once."""
+        """The cameras list, then every running camera's streams and the I/O, at once.
+
+        The I/O's own failures never fail the poll (`IOReader`): the cameras stay.
+        """
         api = self.api
         infos = await api.cameras()
-        cameras = await asyncio.gather(*(fetch_camera(api, info) for info in infos))
+        cameras, io = await asyncio.gather(
+            asyncio.gather(*(fetch_camera(api, info) for info in infos)), self.io_reader.read()
+        )
         state = OakState(
             controller_id=self.entry.entry_id,
             cameras={camera.info.mxid: camera for camera in cameras},
+            io=io,
         )
         self.next_interval(self.coordinator.data, state)
         return state
@@ -142,8 +159,12 @@ class OakHost(FamilyHost[OakClient, OakState]):
         ]
 
     def entities(self, state: OakState) -> list[PlacedEntity[OakState]]:
-        """Per camera: running, IR and statistics; per stream: active, config and controls."""
-        found: list[PlacedEntity[OakState]] = []
+        """Camera, stream and controller I/O entities.
+
+        Per camera: running, IR and statistics; per stream: active, config and controls; on
+        the controller: one per I/O circuit.
+        """
+        found = io_entities(state)
         for mxid, camera in state.cameras.items():
             found += camera_entities(mxid, camera)
         return found
@@ -160,6 +181,15 @@ class OakHost(FamilyHost[OakClient, OakState]):
             self._written = True  # the refresh that follows compares with the patched state
             self._set_interval(POLL_MIN)
             coordinator.async_set_updated_data(state.with_camera(change(camera)))
+
+    def patch_io(self, change: Callable[[ControllerIO], ControllerIO]) -> None:
+        """Apply an I/O write's answer to the state the entities show, without a round trip."""
+        coordinator = self.coordinator
+        state = coordinator.data
+        if state is not None and state.io is not None:
+            self._written = True
+            self._set_interval(POLL_MIN)
+            coordinator.async_set_updated_data(state.with_io(change(state.io)))
 
     def next_interval(self, previous: OakState | None, state: OakState) -> None:
         """Poll at POLL_MIN after a change; double the interval (to POLL_MAX) while quiet."""
@@ -206,6 +236,38 @@ class OakHost(FamilyHost[OakClient, OakState]):
         if info is not None:
             camera = await fetch_camera(self.api, info)
             self.patch(mxid, lambda _: camera)
+
+    async def trigger_autofocus(self, mxid: str, stream: str) -> None:
+        """One autofocus sweep; the controller answers the control with the new lens."""
+        current = self._stream(mxid, stream)
+        control = current.control if current else await self.api.control(mxid, stream)
+        new = await self.api.trigger_autofocus(mxid, stream, control)
+        self.patch(mxid, lambda camera: _with_stream(camera, stream, control=new))
+
+    async def set_digital_output(self, circuit: str, on: bool) -> None:
+        """Switch a digital output; the controller answers the output."""
+        current = self._io().digital_outputs.get(circuit)
+        if current is None:
+            raise ValueError(f"the controller has no digital output {circuit}")
+        new = await self.api.controller.set_digital_output(current, on)
+        self.patch_io(lambda io: replace(io, digital_outputs={**io.digital_outputs, circuit: new}))
+
+    async def set_led(self, circuit: str, on: bool) -> None:
+        """Switch one of the controller's LEDs."""
+        new = await self.api.controller.set_led(circuit, on)
+        self.patch_io(lambda io: replace(io, leds={**io.leds, circuit: new}))
+
+    async def set_analog_output(self, circuit: str, value: float) -> None:
+        """Set an analog output in its current mode (checked against its range first)."""
+        current = self._io().analog_outputs.get(circuit)
+        if current is None:
+            raise ValueError(f"the controller has no analog output {circuit}")
+        new = await self.api.controller.set_analog_output(current, value)
+        self.patch_io(lambda io: replace(io, analog_outputs={**io.analog_outputs, circuit: new}))
+
+    def _io(self) -> ControllerIO:
+        data = self.coordinator.data
+        return data.io if data is not None and data.io is not None else ControllerIO()
 
     def _stream(self, mxid: str, stream: str) -> StreamState | None:
         data = self.coordinator.data

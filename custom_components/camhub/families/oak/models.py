@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from ...api.oak import (
     CameraInfo,
     CameraStats,
+    ControllerIO,
     IRConfig,
     SensorControl,
     StreamConfig,
@@ -47,10 +48,15 @@ class OakCameraState:
 
 @dataclass(frozen=True, slots=True)
 class OakState:
-    """The controller and every camera it lists, by mxid."""
+    """The controller, every camera it lists (by mxid) and its own I/O.
+
+    `io` is None where the server has no controller I/O (it answers 404) or where the last
+    read of it failed: then its entities are unavailable, the cameras' are not.
+    """
 
     controller_id: str
     cameras: Mapping[str, OakCameraState]
+    io: ControllerIO | None = None
 
     def stream(self, mxid: str, name: str) -> StreamState | None:
         """A stream of a running camera, if the controller has it."""
@@ -63,6 +69,11 @@ class OakState:
         """A copy with one camera replaced (after a write)."""
         return replace(self, cameras={**self.cameras, camera.info.mxid: camera})
 
-    def settings(self) -> dict[str, OakCameraState]:
-        """Everything but statistics, to tell a change from a quiet poll."""
-        return {mxid: camera.settings() for mxid, camera in self.cameras.items()}
+    def settings(self) -> tuple[dict[str, OakCameraState], ControllerIO | None]:
+        """Everything but statistics and analog readings, to tell a change from a quiet poll."""
+        cameras = {mxid: camera.settings() for mxid, camera in self.cameras.items()}
+        return cameras, self.io.settings() if self.io is not None else None
+
+    def with_io(self, io: ControllerIO) -> OakState:
+        """A copy with the controller's I/O replaced (after a write)."""
+        return replace(self, io=io)

@@ -1,4 +1,4 @@
-"""Client for Luxonis OAK cameras behind a Robopipe controller (the `/cameras/...` REST API).
+"""Models of the `/cameras/...` answers of a Robopipe controller, and the checks before writes.
 
 The controller lists its OAK cameras (`GET /cameras/`, DepthAI `DeviceInfo`s keyed by mxid);
 each camera has streams named after a sensor (`CAM_A`..`CAM_H`) or a stereo pair
@@ -11,9 +11,8 @@ Facts from the real server that shape this module:
   placeholders. `SensorControl` keeps them, but callers must not trust them (`UNREADABLE`).
 - Errors are FastAPI's: 404 `{"detail": "Camera not found"}` and 422 `HTTPValidationError`
   `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`; `parse_error` maps both.
-- A stream config POST takes the whole config, so `set_config` merges with the current one;
-  the IR config POST resets a missing intensity to 0, so `set_ir` merges too.
-- No authentication.
+- A stream config POST takes the whole config, so `OakClient.set_config` merges with the
+  current one; the IR config POST resets a missing intensity to 0, so `set_ir` merges too.
 
 Values are checked against the spec's ranges before any request (`ValueError`), so a bad value
 never reaches the device.
@@ -23,16 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-import aiohttp
-from yarl import URL
-
-from . import safejson
-from .errors import CamHubError, DeviceError, ProtocolError
-from .transport import AuthMode, Transport
+from .. import safejson
+from ..errors import CamHubError, DeviceError, ProtocolError
 
 MXID_RE: Final = re.compile(r"[A-Z0-9]+")
 STREAM_RE: Final = re.compile(r"CAM_([A-H])|DEPTH_([A-H])_([A-H])")
@@ -395,7 +390,7 @@ def check_control(kind: StreamKind, control: SensorControl | None, key: str, val
     elif key == "lens_position":
         if control.focus is None:
             raise ValueError("this sensor has a fixed focus")
-        _check_unit(key, value)
+        check_unit(key, value)
     else:
         raise ValueError(f"unknown control {key}")
 
@@ -408,7 +403,7 @@ def check_config(config: StreamConfig, resolution: str | None, fps: float | None
         raise ValueError(f"fps must be from {FPS_RANGE[0]:g} to {FPS_RANGE[1]:g}")
 
 
-def _check_unit(key: str, value: Any) -> None:
+def check_unit(key: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{key} must be a number")
     if not IR_RANGE[0] <= value <= IR_RANGE[1]:
@@ -419,130 +414,3 @@ def check_stream_name(stream: str) -> None:
     """Refuse a name that is not `CAM_X` or `DEPTH_X_Y`."""
     if not STREAM_RE.fullmatch(stream):
         raise ValueError(f"invalid stream name {stream!r}")
-
-
-class OakClient:
-    """The `/cameras/...` part of a Robopipe controller's API."""
-
-    def __init__(
-        self, session: aiohttp.ClientSession, base_url: URL | str, *, timeout: float = 10.0
-    ) -> None:
-        """No credentials: the controller has no authentication."""
-        self.transport = Transport(
-            session, base_url, auth=AuthMode.NONE, timeout=timeout, error_parser=parse_error
-        )
-
-    async def cameras(self) -> list[CameraInfo]:
-        """Every OAK camera the controller knows (running or shut down)."""
-        data = await self.transport.get_json("/cameras/")
-        if not isinstance(data, list):
-            raise ProtocolError("/cameras/ did not answer a list")
-        return [CameraInfo.parse(item) for item in data]
-
-    async def set_running(self, mxid: str, running: bool) -> None:
-        """Boot (POST) or shut down (DELETE) a camera."""
-        await self.transport.request("POST" if running else "DELETE", _camera(mxid))
-
-    async def stats(self, mxid: str) -> CameraStats:
-        """Chip temperatures and memory use."""
-        return CameraStats.parse(await self.transport.get_json(_camera(mxid) + "stats"))
-
-    async def ir(self, mxid: str) -> IRConfig | None:
-        """The IR config; None on cameras without IR."""
-        return IRConfig.parse(await self.transport.get_json(_camera(mxid) + "ir"))
-
-    async def set_ir(
-        self, mxid: str, *, flood_light: float | None = None, dot_projector: float | None = None
-    ) -> IRConfig | None:
-        """Change one or both intensities; the other keeps its value (the POST resets it)."""
-        for key, value in (("flood_light", flood_light), ("dot_projector", dot_projector)):
-            if value is not None:
-                _check_unit(key, value)
-        current = await self.ir(mxid)
-        if current is None:
-            raise ValueError("this camera has no IR illumination")
-        body = {
-            "flood_light": current.flood_light if flood_light is None else flood_light,
-            "dot_projector": current.dot_projector if dot_projector is None else dot_projector,
-        }
-        reply = await self.transport.request("POST", _camera(mxid) + "ir", json_body=body)
-        return IRConfig.parse(reply.json())
-
-    async def streams(self, mxid: str) -> dict[str, bool]:
-        """Stream name -> active."""
-        return parse_streams(await self.transport.get_json(_camera(mxid) + "streams/"))
-
-    async def set_stream_active(self, mxid: str, stream: str, active: bool) -> None:
-        """Activate (POST) or deactivate (DELETE); the controller keeps depth exclusive."""
-        check_stream_name(stream)
-        await self.transport.request("POST" if active else "DELETE", _stream(mxid, stream))
-
-    async def config(self, mxid: str, stream: str) -> StreamConfig:
-        """A stream's config."""
-        data = await self.transport.get_json(_stream(mxid, stream) + "config")
-        return StreamConfig.parse(stream, data)
-
-    async def set_config(
-        self, mxid: str, stream: str, *, resolution: str | None = None, fps: float | None = None
-    ) -> StreamConfig:
-        """Change resolution and/or fps; the POST needs the whole config, so merge first."""
-        check_stream_name(stream)
-        current = await self.config(mxid, stream)
-        check_config(current, resolution, fps)
-        body = dict(current.raw)
-        if resolution is not None:
-            body["resolution"] = resolution
-        if fps is not None:
-            body["fps"] = fps
-        reply = await self.transport.request(
-            "POST", _stream(mxid, stream) + "config", json_body=body
-        )
-        return StreamConfig.parse(stream, reply.json())
-
-    async def control(self, mxid: str, stream: str) -> SensorControl:
-        """A stream's sensor controls (see `UNREADABLE`)."""
-        data = await self.transport.get_json(_stream(mxid, stream) + "control")
-        return SensorControl.parse(data)
-
-    async def set_control(
-        self,
-        mxid: str,
-        stream: str,
-        kind: StreamKind,
-        control: SensorControl | None,
-        key: str,
-        value: int | bool | str | float,
-    ) -> SensorControl:
-        """Change one control after checking it (`check_control`); the rest is left alone."""
-        check_stream_name(stream)
-        check_control(kind, control, key, value)
-        body: dict[str, Any]
-        if key == "lens_position":
-            assert control is not None and control.focus is not None
-            focus = replace(control.focus, lens_position=float(value))
-            body = {"focus": {"auto_focus_mode": "OFF", "lens_position": focus.lens_position}}
-        elif key in INT_CONTROLS:
-            body = {key: int(value)}
-        else:
-            body = {key: value}
-        reply = await self.transport.request(
-            "POST", _stream(mxid, stream) + "control", json_body=body
-        )
-        return SensorControl.parse(reply.json())
-
-    async def still(self, mxid: str, stream: str, fmt: str = "jpeg") -> bytes:
-        """One still image of a stream, JPEG or PNG."""
-        if fmt not in STILL_FORMATS:
-            raise ValueError(f"format must be one of {', '.join(STILL_FORMATS)}")
-        check_stream_name(stream)
-        return await self.transport.get_image(_stream(mxid, stream) + "still", {"format": fmt})
-
-
-def _camera(mxid: str) -> str:
-    if not MXID_RE.fullmatch(mxid):
-        raise ValueError(f"invalid mxid {mxid!r}")
-    return f"/cameras/{mxid}/"
-
-
-def _stream(mxid: str, stream: str) -> str:
-    return f"{_camera(mxid)}streams/{stream}/"
