@@ -41,6 +41,7 @@ KEYS = st.sampled_from(
         "name", "niceName", "services", "camera_list", "ip", "detail", "mxid", "url",
         "expired_at", "cameras", "sources", "resolutions", "CAM_A", "propertyList",
         "SerialNumber", "rtsp_url", "is_streaming", "stream_bytes", "loc", "msg",
+        "automationState", "apiCall",
     ]
 )  # fmt: skip
 SCALARS = (
@@ -196,7 +197,7 @@ def test_camstreamer_events_both_generations(app: str, message: Any) -> None:
     st.sampled_from(["camstreamer", "camswitcher", "camoverlay"]),
     st.sampled_from(
         ["StreamState", "PortChanged", "PlaylistSwitch", "StreamSwitchVideo", "StreamAvailable",
-         "ServiceStart", "ServiceStop"]
+         "ServiceStart", "ServiceStop", "CS_API_SUCCESS", "CS_API_ERROR"]
     ),
     st.dictionaries(KEYS, SCALARS, max_size=6),
     st.booleans(),
