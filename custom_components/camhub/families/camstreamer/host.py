@@ -157,7 +157,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
         state = self.live
         if state is None or not events:
             return False
-        unknown = False
+        unknown, applied = False, 0
         changed: set[str] | None = set()
         for event in events:
             if is_unknown_item(state, event):
@@ -176,8 +176,10 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
             changed = None if route is None or changed is None else {*changed, route}
             state = apply_event(state, event)
             self.seq += 1
+            applied += 1
             self._recent.append((self.seq, event))
-        self.set_state(state, changed)
+        if applied:
+            self.set_state(state, changed)
         return unknown
 
     def replay(self, state: AxisState, since: int) -> AxisState:
