@@ -857,3 +857,17 @@ def test_switcher_audio_and_start_events_reduce_into_state() -> None:
     state = apply_event(state, SwitcherStartEvent("c1"))
     assert state.switcher is not None
     assert (state.switcher.audio_source, state.switcher.default_playlist) == ("c2", "c1")
+
+
+@pytest.mark.parametrize(
+    ("parse", "data"),
+    [
+        (parse_services, {"services": True}),
+        (parse_network_cameras, {"camera_list": True}),
+        (parse_network_cameras, {"camera_list": {"name": "x"}}),
+    ],
+)
+def test_lists_that_are_not_lists_are_protocol_errors(parse: Any, data: Any) -> None:
+    """Found by the fuzz tests: a truthy non-list was iterated (a TypeError, not typed)."""
+    with pytest.raises(ProtocolError):
+        parse(data)
