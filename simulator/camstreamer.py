@@ -11,6 +11,10 @@ Modelled on the CamStreamer apps' API documentation and on what real cameras ans
 - Event WebSockets (subprotocol `events`) authorised by single-use tokens that expire after
   `token_lifetime` seconds; init data after authorisation and on `sendInitData`; an event on
   every state change, whoever caused it (an API call or a test calling a `set_*` method).
+- Broadcast life (camstreamer_broadcast.py): `automationState` from the stream's trigger,
+  `CS_API_SUCCESS` when a YouTube (`callApi`) broadcast starts or ends, and `fail_stream`
+  (also `POST /sim/fail?stream_id=..&message=..`, no login) for a broadcast that breaks while
+  it should run: `CS_API_ERROR` with the message (API streams), then `isStreaming` 0.
 - Changing a stream or overlay configuration restarts the app, which drops its event sockets,
   as the real apps do ("CamStreamer App/stream is restarted every time any parameter is changed").
 - Knobs for the event sockets' failure modes: `ws_login` (the upgrade also wants the HTTP
@@ -34,6 +38,14 @@ from aiohttp import WSMsgType, web
 
 from .auth import AuthScheme, make_authenticator
 from .axis_ptz import AxisVideo
+from .camstreamer_broadcast import (
+    DEFAULT_FAILURE,
+    api_error,
+    api_success,
+    automation_state,
+    calls_api,
+    stream_state,
+)
 from .device import SimDevice
 from .frames import FrameClock
 from .mjpeg import serve_mjpeg
@@ -121,6 +133,7 @@ class SimStream:
     start_count: int = 0
     started_at: float | None = None
     bytes_before: int = 0
+    failure: str | None = None  # `fail_stream`: not streaming until switched again
 
     def trigger(self) -> str:
         """The automation type."""
@@ -175,7 +188,7 @@ class AxisCamera(SimDevice):
 
     family: ClassVar[str] = "camstreamer"
     public_paths: ClassVar[frozenset[str]] = frozenset(
-        {"/axis-cgi/basicdeviceinfo.cgi", *EVENT_PATHS}
+        {"/axis-cgi/basicdeviceinfo.cgi", "/sim/fail", *EVENT_PATHS}
     )
 
     def __init__(
@@ -253,14 +266,14 @@ class AxisCamera(SimDevice):
 
     # --- state changes a test (or the API) makes; each emits its events --------------------
 
+    def automation(self, stream: SimStream) -> bool:
+        """Whether the stream's automation (trigger) lets it run now (`automationState`)."""
+        return automation_state(stream.trigger(), stream.params, self.ports)
+
     def is_streaming(self, stream: SimStream) -> bool:
-        """Enabled, active, and the automation (input trigger) allows it."""
-        trigger = stream.trigger()
-        if trigger.startswith("input"):
-            automation = self.ports.get(int(trigger[5:] or 0), False)
-        else:
-            automation = trigger in ("none", "")
-        return stream.enabled and stream.active and automation
+        """Enabled, active, the automation allows it, and it has not failed."""
+        ok = stream.failure is None
+        return stream.enabled and stream.active and self.automation(stream) and ok
 
     def set_stream_enabled(self, stream_id: str, enabled: bool) -> None:
         """Start or stop a broadcast."""
@@ -275,11 +288,33 @@ class AxisCamera(SimDevice):
     ) -> None:
         stream = self.streams[stream_id]
         was = self.is_streaming(stream)
+        stream.failure = None  # switching it (again) is a new attempt
         if enabled is not None:
             stream.enabled = enabled
         if active is not None:
             stream.active = active
+        self._announce(stream, was)
+
+    def fail_stream(self, stream_id: str, message: str | None = DEFAULT_FAILURE) -> None:
+        """The broadcast breaks while it should run (the media server is gone, ...).
+
+        It stays enabled and active but stops streaming until switched again; an API stream
+        reports the failing call first (`CS_API_ERROR`, with `message`), as the app does.
+        """
+        stream = self.streams[stream_id]
+        was = self.is_streaming(stream)
+        stream.failure = message or DEFAULT_FAILURE
+        if message and calls_api(stream.platform, stream.params):
+            self.emit("camstreamer", api_error(stream.id, self.generation, message))
         self._track_streaming(stream, was)
+        self.emit("camstreamer", self._stream_event(stream))
+
+    def _announce(self, stream: SimStream, was: bool) -> None:
+        """The events of a stream's change: the API call's outcome first, then its state."""
+        self._track_streaming(stream, was)
+        now = self.is_streaming(stream)
+        if now != was and calls_api(stream.platform, stream.params):
+            self.emit("camstreamer", api_success(stream.id, self.generation, now))
         self.emit("camstreamer", self._stream_event(stream))
 
     def _track_streaming(self, stream: SimStream, was: bool) -> None:
@@ -307,8 +342,7 @@ class AxisCamera(SimDevice):
         self.emit("camstreamer", {"type": "PortChanged", "port": port, "value": int(value)})
         for sid, stream in self.streams.items():
             if self.is_streaming(stream) != before[sid]:
-                self._track_streaming(stream, before[sid])
-                self.emit("camstreamer", self._stream_event(stream))
+                self._announce(stream, before[sid])
 
     def add_stream(self, stream: SimStream) -> None:
         """A stream created on the camera (the app restarts)."""
@@ -365,24 +399,14 @@ class AxisCamera(SimDevice):
     # --- events ---------------------------------------------------------------------------
 
     def _stream_event(self, stream: SimStream) -> dict[str, Any]:
-        streaming = self.is_streaming(stream)
-        if self.generation == "new":
-            return {
-                "type": "StreamState",
-                "streamId": stream.id,
-                "enabled": stream.enabled,
-                "active": stream.active,
-                "automationState": True,
-                "isStreaming": streaming,
-            }
-        return {
-            "type": "StreamState",
-            "streamID": stream.id,
-            "enabled": int(stream.enabled),
-            "active": int(stream.active),
-            "automationState": 1,
-            "isStreaming": int(streaming),
-        }
+        return stream_state(
+            stream.id,
+            self.generation,
+            enabled=stream.enabled,
+            active=stream.active,
+            automation=self.automation(stream),
+            streaming=self.is_streaming(stream),
+        )
 
     def _switch_video_event(self) -> dict[str, Any]:
         return {
@@ -460,6 +484,7 @@ class AxisCamera(SimDevice):
         r.add_get("/axis-cgi/com/ptz.cgi", self._ptz)
         for path, event_app in EVENT_PATHS.items():
             r.add_get(path, self._events_handler(event_app))
+        r.add_post("/sim/fail", self._sim_fail)
         cs = "/local/camstreamer/"
         if self.generation == "new":
             r.add_get(cs + "stream_list.cgi", self._app("camstreamer", self._stream_list))
@@ -632,6 +657,14 @@ class AxisCamera(SimDevice):
 
     # CamStreamer
 
+    async def _sim_fail(self, request: web.Request) -> web.Response:
+        """`POST /sim/fail?stream_id=ID[&message=TEXT]`: `fail_stream` (simulator only)."""
+        stream_id = request.query.get("stream_id", "")
+        if stream_id not in self.streams:
+            return _ok(status=400, message="Unknown stream_id")
+        self.fail_stream(stream_id, request.query.get("message", DEFAULT_FAILURE))
+        return _ok()
+
     async def _stream_list(self, request: web.Request) -> web.Response:
         if self.generation == "new":
             items = [
@@ -687,10 +720,11 @@ class AxisCamera(SimDevice):
             else:
                 stream.params[key] = value
         stream.title = query.get("title", stream.title)
-        self._track_streaming(stream, was)
         if only_flags:
-            self.emit("camstreamer", self._stream_event(stream))
+            stream.failure = None
+            self._announce(stream, was)
         else:
+            self._track_streaming(stream, was)
             self.restart_app("camstreamer")
         return _ok()
 

@@ -1,12 +1,15 @@
-"""Command line: make a running simulated 2N intercom do what a visitor or its door would.
+"""Command line: make a running simulated device do what a visitor, its door or a network would.
 
     python -m simulator.control ring [--port 18000] [--button 1]
     python -m simulator.control answer | hangup [--port P]
     python -m simulator.control motion | door | input | switch on|off [--port P] [...]
+    python -m simulator.control fail --port 18002 [--stream 11] [--message TEXT]
 
-Posts to the intercom's simulator-only control paths (`/sim/<action>`, no login, on
-127.0.0.1 only), so a person watching the demo's Home Assistant can ring the bell from a second
-terminal. 18000 is the demo's first intercom ("Front door"), 18001 the second.
+Posts to the devices' simulator-only control paths (`/sim/<action>`, no login, on
+127.0.0.1 only), so a person watching the demo's Home Assistant can ring the bell, or break a
+CamStreamer broadcast, from a second terminal. 18000 is the demo's first intercom ("Front
+door"), 18001 the second, 18002 the Axis camera ("Church camera"; its stream 11 is the
+YouTube broadcast "Sunday mass", which reports the failing API call with `--message`).
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         prog="python -m simulator.control",
         description="Drive a simulated 2N intercom on 127.0.0.1 (ring the bell, ...).",
     )
-    parser.add_argument("action", choices=("ring", "answer", "hangup", *ON_OFF_ACTIONS))
+    parser.add_argument("action", choices=("ring", "answer", "hangup", "fail", *ON_OFF_ACTIONS))
     parser.add_argument("state", nargs="?", choices=("on", "off"), default="on")
     parser.add_argument("--port", type=int, default=DEMO_PORT, help=f"default {DEMO_PORT}")
     parser.add_argument("--button", default="1", help="ring: the call button (default 1)")
     parser.add_argument("--switch", type=int, default=1, help="switch: its number (default 1)")
     parser.add_argument("--input", default="input1", help="input: its name (default input1)")
+    parser.add_argument("--stream", default="11", help="fail: the stream id (default 11)")
+    parser.add_argument("--message", help="fail: the app's error message (API streams)")
     return parser.parse_args(argv)
 
 
@@ -43,6 +48,10 @@ def control_url(args: argparse.Namespace) -> str:
     query: dict[str, str] = {}
     if args.action == "ring":
         query["button"] = args.button
+    elif args.action == "fail":
+        query["stream_id"] = args.stream
+        if args.message:
+            query["message"] = args.message
     elif args.action in ON_OFF_ACTIONS:
         query["state"] = "1" if args.state == "on" else "0"
         if args.action == "switch":
@@ -64,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{url}: {err}", file=sys.stderr)
         return 1
     print(json.dumps(answer))
-    return 0 if answer.get("success") else 1
+    # 2N answers {"success": true}; the CamStreamer apps {"status": 200, "message": "OK"}.
+    return 0 if answer.get("success") or answer.get("status") == 200 else 1
 
 
 if __name__ == "__main__":

@@ -63,6 +63,11 @@ async def test_event_to_state_latency(
             f"switch.{P}sunday_mass_broadcast",
             lambda i: axis.set_stream_enabled("11", i % 2 == 0),
         ),
+        "broadcast event (started/stopped)": await measure(
+            hass,
+            f"event.{P}sunday_mass_broadcast_event",
+            lambda i: axis.set_stream_enabled("11", i % 2 == 0),
+        ),
         "I/O port (PortChanged)": await measure(
             hass, f"binary_sensor.{P}i_o_port_1", lambda i: axis.set_port(1, i % 2 == 0)
         ),

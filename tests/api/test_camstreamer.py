@@ -92,7 +92,9 @@ def test_stream_state_both_generations() -> None:
         "isStreaming": False,
     }
     expected = [StreamStateEvent("117930", enabled=False, active=True, is_streaming=False)]
-    assert parse_events("camstreamer", old) == expected
+    assert parse_events("camstreamer", old) == [  # the docs' init data: a snapshot
+        StreamStateEvent("117930", False, True, False, automation_state=True, init=True)
+    ]
     assert parse_events("camstreamer", new) == expected
     bare_data = {"data": [new, {"type": "PortChanged", "port": 0, "value": "1"}]}
     assert parse_events("camstreamer", bare_data) == [*expected, PortEvent(0, True)]
@@ -128,7 +130,6 @@ def test_switcher_and_overlay_events() -> None:
 
 def test_unknown_events_are_skipped() -> None:
     """Types the integration does not use, or of another app, are no events (and no error)."""
-    assert parse_events("camstreamer", {"type": "CS_API_SUCCESS", "streamID": "1"}) == []
     assert parse_events("camoverlay", {"type": "StreamState", "streamId": "1"}) == []
     assert parse_events("camstreamer", {"type": "authorization", "state": "OK"}) == []
 
@@ -856,3 +857,17 @@ def test_switcher_audio_and_start_events_reduce_into_state() -> None:
     state = apply_event(state, SwitcherStartEvent("c1"))
     assert state.switcher is not None
     assert (state.switcher.audio_source, state.switcher.default_playlist) == ("c2", "c1")
+
+
+@pytest.mark.parametrize(
+    ("parse", "data"),
+    [
+        (parse_services, {"services": True}),
+        (parse_network_cameras, {"camera_list": True}),
+        (parse_network_cameras, {"camera_list": {"name": "x"}}),
+    ],
+)
+def test_lists_that_are_not_lists_are_protocol_errors(parse: Any, data: Any) -> None:
+    """Found by the fuzz tests: a truthy non-list was iterated (a TypeError, not typed)."""
+    with pytest.raises(ProtocolError):
+        parse(data)

@@ -42,6 +42,7 @@ KEYS = st.sampled_from(
         "expired_at", "cameras", "sources", "resolutions", "CAM_A", "propertyList",
         "SerialNumber", "rtsp_url", "is_streaming", "stream_bytes", "loc", "msg",
         "dev", "circuit", "modes", "mode", "unit", "range", "counter", "pwm_duty", "pwm_freq",
+        "automationState", "apiCall",
     ]
 )  # fmt: skip
 SCALARS = (
@@ -197,7 +198,7 @@ def test_camstreamer_events_both_generations(app: str, message: Any) -> None:
     st.sampled_from(["camstreamer", "camswitcher", "camoverlay"]),
     st.sampled_from(
         ["StreamState", "PortChanged", "PlaylistSwitch", "StreamSwitchVideo", "StreamAvailable",
-         "ServiceStart", "ServiceStop"]
+         "ServiceStart", "ServiceStop", "CS_API_SUCCESS", "CS_API_ERROR"]
     ),
     st.dictionaries(KEYS, SCALARS, max_size=6),
     st.booleans(),

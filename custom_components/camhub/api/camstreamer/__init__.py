@@ -28,12 +28,14 @@ The package is split by concern: `models` (typed wire formats, events, constants
 
 from __future__ import annotations
 
+from .broadcasts import BROADCAST_EVENTS_KEPT, BroadcastTracker
 from .client import AxisCamStreamerClient, AxisTransport
 from .events import apply_event, is_unknown_item, parse_events
 from .models import (
     APPS,
     AXIS_MAC_PREFIXES,
     AXIS_REALM,
+    BROADCAST_KINDS,
     EVENT_APPS,
     EVENT_PATHS,
     MASTER_AUDIO_TYPES,
@@ -43,12 +45,15 @@ from .models import (
     TRIGGER_INPUT,
     TRIGGERS,
     URL_SCHEMES,
+    ApiMessageEvent,
     App,
     AppInfo,
     AudioEvent,
     AvailabilityEvent,
     AxisInfo,
     AxisState,
+    BroadcastEvent,
+    BroadcastKind,
     Event,
     MasterAudio,
     NetworkCamera,
@@ -95,6 +100,8 @@ __all__ = [
     "APPS",
     "AXIS_MAC_PREFIXES",
     "AXIS_REALM",
+    "BROADCAST_EVENTS_KEPT",
+    "BROADCAST_KINDS",
     "COORD_SYSTEMS",
     "EVENT_APPS",
     "EVENT_PATHS",
@@ -105,6 +112,7 @@ __all__ = [
     "TRIGGERS",
     "TRIGGER_INPUT",
     "URL_SCHEMES",
+    "ApiMessageEvent",
     "App",
     "AppInfo",
     "AudioEvent",
@@ -113,6 +121,9 @@ __all__ = [
     "AxisInfo",
     "AxisState",
     "AxisTransport",
+    "BroadcastEvent",
+    "BroadcastKind",
+    "BroadcastTracker",
     "Event",
     "MasterAudio",
     "NetworkCamera",

@@ -95,6 +95,7 @@ class Stream:
     is_streaming: bool | None = None
     trigger: str = "none"
     stats: StreamStats | None = None
+    automation_state: bool | None = None  # `StreamState.automationState`: the trigger allows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,8 @@ class AxisState:
     channels: int = 1  # video channels (`camera=N`, from `ImageSource.NbrOfSources`)
     presets: dict[int, tuple[str, ...]] = field(default_factory=dict)  # PTZ, per channel
     at_preset: dict[int, str] = field(default_factory=dict)  # the preset CamHub went to
+    broadcasts: dict[str, tuple[BroadcastEvent, ...]] = field(default_factory=dict)
+    """Per stream id, its last broadcast events (oldest first), for the event entities."""
 
     def usable(self, app: App) -> bool:
         """Whether `app` is installed, licensed and running."""
@@ -177,17 +180,53 @@ class AxisState:
         return info is not None and info.usable
 
 
+BroadcastKind = Literal["started", "stopped", "failed"]
+BROADCAST_KINDS: tuple[BroadcastKind, ...] = ("started", "stopped", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastEvent:
+    """A broadcast started, stopped or failed; `seq` only grows (one counter per camera).
+
+    `message`, `api_call` and `code` are the app's own words where it sent any
+    (`CS_API_SUCCESS` / `CS_API_ERROR`), e.g. "Broadcast started." for `startBroadcast`.
+    """
+
+    seq: int
+    kind: BroadcastKind
+    message: str | None = None
+    api_call: str | None = None
+    code: str | None = None
+
+
 # --- events ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class StreamStateEvent:
-    """CamStreamer `StreamState`."""
+    """CamStreamer `StreamState`; `init` when it came in the app's init data (a snapshot)."""
 
     stream_id: str
     enabled: bool
     active: bool
     is_streaming: bool | None
+    automation_state: bool | None = None
+    init: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ApiMessageEvent:
+    """CamStreamer `CS_API_SUCCESS` (`ok`) / `CS_API_ERROR`: the app called a platform's API.
+
+    The app calls e.g. YouTube's API to create, start and end a broadcast (`callApi`);
+    `api_call` names the call, `message` is the app's text, `code` the error's code.
+    """
+
+    stream_id: str
+    ok: bool
+    api_call: str | None
+    message: str | None
+    code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,4 +275,4 @@ class ServiceEvent:
 
 
 type SwitcherEvent = PlaylistEvent | AudioEvent | SwitcherStartEvent | AvailabilityEvent
-Event = StreamStateEvent | PortEvent | SwitcherEvent | ServiceEvent
+Event = StreamStateEvent | ApiMessageEvent | PortEvent | SwitcherEvent | ServiceEvent

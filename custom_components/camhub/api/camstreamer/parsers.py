@@ -40,6 +40,15 @@ def _flag(value: Any, what: str) -> bool:
     raise ProtocolError(f"{what}: not an on/off value: {value!r}")
 
 
+def _list(value: Any, what: str) -> list[Any]:
+    """A list field; absent (or empty) is an empty list, anything else not a list an error."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise ProtocolError(f"{what}: not a list")
+    return value
+
+
 def _opt_flag(value: Any, what: str) -> bool | None:
     return None if value is None else _flag(value, what)
 
@@ -302,7 +311,7 @@ def parse_services(data: Any) -> dict[int, OverlayService]:
     """`services.cgi?action=get`: `{"services": [...]}`."""
     obj = _object(_payload(data, "services"), "services data")
     services: dict[int, OverlayService] = {}
-    for item in obj.get("services") or []:
+    for item in _list(obj.get("services"), "services"):
         if not isinstance(item, dict) or not isinstance(item.get("id"), int):
             continue
         kind = str(item.get("name") or "service")
@@ -345,7 +354,7 @@ def parse_network_cameras(data: Any) -> list[NetworkCamera]:
     """`network_camera_list.cgi`: names like "AXIS M1065-L - ACCC8E123456" with an IP."""
     obj = _object(_payload(data, "camera list"), "camera list data")
     cameras = []
-    for item in obj.get("camera_list") or []:
+    for item in _list(obj.get("camera_list"), "camera_list"):
         if not isinstance(item, dict) or not isinstance(item.get("ip"), str):
             continue
         name = str(item.get("name") or item["ip"])

@@ -66,6 +66,8 @@ async def run_channel(host: CamStreamerHost, app: App) -> None:
 
     def on_connected(up: bool) -> None:
         host.connected[app] = up
+        if app == "camstreamer":
+            host.broadcasts.new_session()  # the init data after it is a snapshot, no events
         sync_push(host)
         if up:
             host.sessions[app] = host.sessions.get(app, 0) + 1

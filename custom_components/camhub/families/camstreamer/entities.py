@@ -15,9 +15,11 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import EntityCategory, UnitOfInformation
 
 from ...api.camstreamer import (
+    BROADCAST_KINDS,
     TRIGGERS,
     App,
     AxisState,
+    BroadcastEvent,
     MasterAudio,
     OverlayService,
     Stream,
@@ -28,10 +30,13 @@ from ...descriptions import (
     CamHubBinarySensorDescription,
     CamHubButtonDescription,
     CamHubDescription,
+    CamHubEventDescription,
     CamHubSelectDescription,
     CamHubSensorDescription,
     CamHubSwitchDescription,
     CamHubTextDescription,
+    EntityEvent,
+    EventAttribute,
     PlacedEntity,
     StateValue,
     place,
@@ -74,6 +79,17 @@ def _bytes_sent(state: AxisState, sid: str) -> StateValue:
 
 def _start_count(state: AxisState, sid: str) -> StateValue:
     return stats.start_count if (stats := _stats(state, sid)) else None
+
+
+def _entity_event(event: BroadcastEvent) -> EntityEvent:
+    """A broadcast event for the event entity; the app's words only where it sent any."""
+    found = {"message": event.message, "api_call": event.api_call, "code": event.code}
+    attributes: dict[str, EventAttribute] = {k: v for k, v in found.items() if v is not None}
+    return EntityEvent(event.seq, event.kind, attributes)
+
+
+def _broadcast_events(state: AxisState, sid: str) -> list[EntityEvent]:
+    return [_entity_event(event) for event in state.broadcasts.get(sid, ())]
 
 
 STREAM_ENTITIES: Final[tuple[Description, ...]] = (
@@ -128,6 +144,13 @@ STREAM_ENTITIES: Final[tuple[Description, ...]] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_stream,
         value_fn=lambda s, sid: _trigger_kind(_stream(s, sid)),
+    ),
+    CamHubEventDescription[AxisState](
+        key="broadcast_event",
+        translation_key="broadcast_event",
+        event_types=list(BROADCAST_KINDS),
+        exists_fn=_has_stream,
+        events_fn=_broadcast_events,
     ),
 )
 """Per CamStreamer stream (the item is the stream id; keys `stream_<id>_<key>`)."""

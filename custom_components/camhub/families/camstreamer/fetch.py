@@ -56,7 +56,10 @@ async def _fetch_streams(
         if streaming:
             stats = await api.stream_stats(sid)
             streaming = stats.is_streaming
-        merged[sid] = replace(stream, is_streaming=streaming, stats=stats)
+        automation = before.automation_state if before else None  # only events carry it
+        merged[sid] = replace(
+            stream, is_streaming=streaming, stats=stats, automation_state=automation
+        )
     return merged
 
 

@@ -25,11 +25,13 @@ from homeassistant.helpers.event import async_track_time_interval
 from ...api.camstreamer import (
     EVENT_APPS,
     MJPEG_FPS_MAX,
+    ApiMessageEvent,
     App,
     AudioEvent,
     AvailabilityEvent,
     AxisCamStreamerClient,
     AxisState,
+    BroadcastTracker,
     Event,
     PlaylistEvent,
     PortEvent,
@@ -72,6 +74,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
         Platform.BINARY_SENSOR,
         Platform.BUTTON,
         Platform.CAMERA,
+        Platform.EVENT,
         Platform.SELECT,
         Platform.SENSOR,
         Platform.SWITCH,
@@ -93,6 +96,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
         self.refresh_wanted = False
         self.refresher: asyncio.Task[None] | None = None
         self.seq = 0  # events applied so far
+        self.broadcasts = BroadcastTracker()  # started / stopped / failed, per stream
         self._recent: deque[tuple[int, Event]] = deque(maxlen=RECENT_EVENTS)
         self._changed = asyncio.Event()
         self._started = False
@@ -153,7 +157,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
         state = self.live
         if state is None or not events:
             return False
-        unknown = False
+        unknown, applied = False, 0
         changed: set[str] | None = set()
         for event in events:
             if is_unknown_item(state, event):
@@ -164,12 +168,18 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
                     continue
             if isinstance(event, PlaylistEvent) and state.switcher and state.switcher.queue:
                 self.read_queue_soon()  # the switch may have been the queue's next
+            if self.broadcasts.observe(event) is not None:
+                state = replace(state, broadcasts=self.broadcasts.events)
+            elif isinstance(event, ApiMessageEvent):
+                continue  # a success message waits for the stream's next event
             route = _route(state, event)
             changed = None if route is None or changed is None else {*changed, route}
             state = apply_event(state, event)
             self.seq += 1
+            applied += 1
             self._recent.append((self.seq, event))
-        self.set_state(state, changed)
+        if applied:
+            self.set_state(state, changed)
         return unknown
 
     def replay(self, state: AxisState, since: int) -> AxisState:
@@ -190,6 +200,9 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
         """Everything, from the list endpoints (start-up, reconnects, fallback polling)."""
         since = self.seq
         state = self.replay(await fetch_axis_state(self.api, self.live), since)
+        if state.streams is not None:
+            self.broadcasts.keep_only(state.streams)
+        state = replace(state, broadcasts=self.broadcasts.events)  # events are not in lists
         self.adopt(state)
         return state
 
@@ -276,7 +289,7 @@ class CamStreamerHost(FamilyHost[AxisCamStreamerClient, AxisState]):
 
 def _route(state: AxisState, event: Event) -> str | None:
     """The entities' item an event changes; None where entities may appear (route to all)."""
-    if isinstance(event, StreamStateEvent):
+    if isinstance(event, StreamStateEvent | ApiMessageEvent):
         return event.stream_id
     if isinstance(event, PortEvent):
         return str(event.port) if event.port in state.ports else None
