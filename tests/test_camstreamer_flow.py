@@ -334,7 +334,7 @@ async def test_network_camera_list_moves_a_configured_camera_to_its_new_address(
     old = MockConfigEntry(
         domain=DOMAIN,
         unique_id="ACCC8E000003",
-        data={**axis_data(moved), CONF_HOST: "192.0.2.1"},  # where it was before DHCP moved it
+        data={**axis_data(moved), CONF_HOST: "localhost"},  # its old address (a name)
         version=2,
     )
     old.add_to_hass(hass)
