@@ -499,10 +499,11 @@ def scale(result: dict[str, Any], axis_size: list[str]) -> list[str]:
     notes = [
         "Notes: a CamHub 2N entry reads the intercom's identity and camera capabilities "
         "while it sets up (its entities depend on them); a core `mjpeg` entry contacts "
-        "nothing until someone watches, hence the per-entry setup ratio. The 2N has no event "
-        "channel, so CamHub polls `/api/system/info` and `/api/camera/caps` every 30 s "
-        "(availability, sources); the core camera never polls, and so never notices a "
-        "dead camera until viewed.",
+        "nothing until someone watches, hence the per-entry setup ratio. While idle, a "
+        "CamHub 2N entry holds the intercom's event log: one long pull (`/api/log/pull`, "
+        "30 s) after another, which also tells it at once when the intercom goes away; "
+        "the core camera never asks anything, and so never notices a dead camera until "
+        "viewed.",
         "",
     ]
     lines = [

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from benchmarks.stats import percentile
 from custom_components.camhub.const import DOMAIN
+from custom_components.camhub.families.intercom2n.host import Intercom2NHost
 from simulator import Intercom2N, Simulator, parse_frame_tag
 from simulator.intercom2n_io import SimSwitch
 
@@ -248,6 +250,29 @@ async def test_a_restart_is_recovered_and_the_next_ring_seen(
     assert len([m for m in messages if "is lost" in m]) == 1  # one line at the loss ...
     assert len([m for m in messages if "is back" in m]) == 1  # ... one at the recovery
     assert coordinator.update_interval is None
+
+
+async def test_an_idle_intercom_is_not_read_again_once_its_log_is_connected(
+    hass: HomeAssistant, intercom: Intercom2N, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poll scheduled at set-up is dropped when the event log connects: pulls only.
+
+    The poll interval is shortened (real time, so the log's own timers run as they would)
+    to well under the wait below, and the log connects only after the entities polled: a
+    poll left scheduled from then would read the intercom again.
+    """
+    monkeypatch.setattr(Intercom2NHost, "update_interval", timedelta(seconds=0.3))
+    refused = b'{"success": false, "error": {"code": 12, "description": "not now"}}'
+    intercom.faults.bodies["/api/log/subscribe"] = ("application/json", refused)
+    entry = await load_entry(hass, "Front door", intercom.serial, intercom_data(intercom), {})
+    await asyncio.sleep(0.5)  # entities are up and polling; the log keeps failing
+    del intercom.faults.bodies["/api/log/subscribe"]
+    await until(lambda: entry.runtime_data.coordinator.push_connected, timeout=15)
+    reads = intercom.stats.requests["/api/system/info"]
+    await asyncio.sleep(1.0)
+    assert intercom.stats.requests["/api/system/info"] == reads
+    assert entry.runtime_data.coordinator.update_interval is None
+    assert state_of(hass, DOORBELL) == "unknown"  # available: no ring yet, nothing read
 
 
 async def test_an_expired_subscription_is_replaced_without_losing_a_ring(

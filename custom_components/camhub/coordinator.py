@@ -138,8 +138,14 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
         self.push_connected = connected
         self._full_publish = connected
         self.update_interval = None if connected else self._poll_interval
-        # Public API only: the channel's first pushed state (`async_set_updated_data`) drops
-        # the pending poll; a lost channel asks for a read now, and polling goes on from it.
+        # Public API only: `async_set_updated_data` drops the poll scheduled before, so an
+        # idle channel (2N's log pulls nothing for minutes) costs no read a poll interval
+        # later. Only over a healthy state: after a failure the read that follows (the
+        # family re-reads on reconnection) brings entities back, not the stale state. A
+        # lost channel asks for a read now, and polling goes on from it.
+        if connected and self.data is not None and self.last_update_success:
+            self._full_publish = False
+            self.async_set_updated_data(self.data)
         if not connected:
             self.config_entry.async_create_background_task(
                 self.hass, self.async_request_refresh(), f"{self.name} poll after push loss"
