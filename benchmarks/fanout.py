@@ -263,6 +263,9 @@ async def run(
     )
     idle = await idle_cpu(env, duration)
     wake = await wake_floor(duration)
+    await env.sim.wait_streams_closed()
+    inside = await env.client.post("/api/camhub_bench/wake", {"fps": FPS, "seconds": duration})
+    wake["home_assistant_wake_ms"] = float(inside["ms"])
     memory: dict[str, float] = {}
     most = max(viewer_counts)
     async with raw_server(env, device) as (raw_url, raw):

@@ -28,6 +28,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.http.register_view(EntriesView())
     hass.http.register_view(CpuView())
     hass.http.register_view(TasksView())
+    hass.http.register_view(WakeView())
     return True
 
 
@@ -49,6 +50,29 @@ class CpuView(HomeAssistantView):
     async def get(self, request: web.Request) -> web.Response:
         """CLOCK_PROCESS_CPUTIME_ID."""
         return self.json({"cpu": time.process_time()})
+
+
+class WakeView(HomeAssistantView):
+    """POST {"fps", "seconds"}: CPU ms per wake of Home Assistant's loop from idle.
+
+    Sleeps one frame interval at a time on Home Assistant's own loop and divides the process
+    CPU by the wakes: what a frame costs Home Assistant before anyone reads it (the same
+    wake `benchmarks/wakefloor.py` measures in a bare process). Includes the idle CPU of
+    the window, which the fan-out report gives separately.
+    """
+
+    url = "/api/camhub_bench/wake"
+    name = "api:camhub_bench:wake"
+
+    async def post(self, request: web.Request) -> web.Response:
+        """Run the wakes, answer with the figure."""
+        body = await request.json()
+        interval = 1 / float(body["fps"])
+        wakes = max(1, round(float(body["seconds"]) / interval))
+        cpu0 = time.process_time()
+        for _ in range(wakes):
+            await asyncio.sleep(interval)
+        return self.json({"wakes": wakes, "ms": (time.process_time() - cpu0) / wakes * 1000})
 
 
 class TasksView(HomeAssistantView):
