@@ -11,5 +11,10 @@
   default page;
 - `screenshot`: `python -m demo.screenshot` logs in to a running demo with headless Chromium
   and saves a PNG of a page (a check of what a person sees);
-- `__main__`: the command line and the sequence that ties them together.
+- `cli`: the demo's options, and the simulator's arguments (one device of every family);
+- `state`: what `.demo/state.json` keeps between runs (the token, the entries per device);
+- `cameras`: waits, bounded, until each CamHub camera serves a JPEG;
+- `summary`: the text printed when the demo is ready (URL, login, each entry's cameras);
+- `runner`: the sequence that ties them together, supervision of the children, signals;
+- `__main__`: the entry point of `python -m demo` (re-exports the names above).
 """
