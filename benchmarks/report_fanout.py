@@ -60,7 +60,8 @@ def _fanout_wake(
     """
     if not wake:
         return []
-    ms = wake["asyncio_wake_ms"]
+    inside = wake.get("home_assistant_wake_ms")
+    ms = inside if inside is not None else wake["asyncio_wake_ms"]
     parts = []
     for n in counts:
         basic = (phases.get(("mjpeg_basic", n)) or {}).get("cpu_ms_per_frame")
@@ -68,15 +69,19 @@ def _fanout_wake(
             parts.append(f"{ratio:.2f} at {n}")
     lines = [
         f"Waking an idle asyncio loop once per frame ({wake['fps']:g} a second) costs "
-        f"{ms:.3f} ms of CPU per wake on this machine, measured in a fresh process "
-        f"(`benchmarks/wakefloor.py`; a bare `epoll.poll`: {wake['epoll_wake_ms']:.3f} ms). "
-        "Any server pays it once per frame, shared by its viewers, before reading or writing "
-        "a byte."
+        f"{wake['asyncio_wake_ms']:.3f} ms of CPU per wake on this machine, measured in a "
+        "fresh process (`benchmarks/wakefloor.py`; a bare `epoll.poll`: "
+        f"{wake['epoll_wake_ms']:.3f} ms)"
+        + (f", and {inside:.3f} ms on Home Assistant's own loop. " if inside else ". ")
+        + "Any server pays it once per frame, shared by its viewers, before reading or "
+        "writing a byte."
     ]
     if parts:
         lines[0] += (
-            " That wake alone, as a fraction of core `mjpeg` (Basic)'s whole cost per "
-            "delivered frame: " + ", ".join(parts) + " viewers."
+            f" That wake{' in Home Assistant' if inside else ''} alone, as a fraction of "
+            "core `mjpeg` (Basic)'s whole cost per delivered frame: "
+            + ", ".join(parts)
+            + " viewers."
         )
     return [*lines, ""]
 
