@@ -43,8 +43,10 @@ def test_benchmark_runs_at_smallest_size(tmp_path: Path) -> None:
     assert {p["integration"] for p in results["fanout"]["phases"]} >= {"camhub", "mjpeg"}
     wake = results["fanout"]["wake_floor"]
     assert wake["asyncio_wake_ms"] > 0 and wake["epoll_wake_ms"] > 0
+    assert wake["home_assistant_wake_ms"] > 0
     markdown = (tmp_path / "results.md").read_text()
     assert "Waking an idle asyncio loop" in markdown
+    assert "on Home Assistant's own loop" in markdown
     for title in ("1. MJPEG fan-out", "2. Event to state", "3. Snapshot", "4. Scale", "Machine"):
         assert f"## {title}" in markdown
 
