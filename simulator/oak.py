@@ -7,15 +7,16 @@ answers placeholders for exposure time, ISO and manual white balance (it cannot 
 back), a depth stream and its two mono sensors are never active together, and a camera that is
 shut down (`DELETE /cameras/{mxid}/`) has no streams until it is booted again (`POST`).
 No authentication.
+
+The camera model lives in oak_camera.py, the config and control validation in
+oak_settings.py, the controller's own I/O in oak_io.py; this module is the controller and its
+`/cameras/...` routes, and re-exports the names imported from here.
 """
 
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypedDict
 
 from aiohttp import web
@@ -31,208 +32,45 @@ from .fastapi import (
     number_in,
 )
 from .frames import FrameClock
+from .oak_camera import (
+    AF_MODES,
+    AWB_MODES,
+    BOOLS,
+    COLOR_ONLY,
+    COLOR_RESOLUTIONS,
+    INT_RANGES,
+    LARGE_MAX_FPS,
+    LARGE_RESOLUTIONS,
+    MONO_RESOLUTIONS,
+    MXID_RE,
+    PLACEHOLDERS,
+    RENDER_WIDTH,
+    STREAM_RE,
+    SimOakCamera,
+    SimStream,
+)
 from .oak_io import SimControllerIO
+from .oak_settings import apply_config, apply_control
 
-MXID_RE = re.compile(r"[A-Z0-9]+")
-STREAM_RE = re.compile(r"CAM_[A-H]|DEPTH_[A-H]_[A-H]")
-AWB_MODES = (
-    "AUTO",
-    "CLOUDY_DAYLIGHT",
-    "DAYLIGHT",
-    "FLUORESCENT",
-    "INCANDESCENT",
-    "OFF",
-    "SHADE",
-    "TWILIGHT",
-    "WARM_FLUORESCENT",
-)
-AF_MODES = ("OFF", "AUTO", "MACRO", "CONTINUOUS_VIDEO", "CONTINUOUS_PICTURE", "EDOF")
-COLOR_RESOLUTIONS = {
-    "THE_1080_P": (1920, 1080),
-    "THE_1200_P": (1920, 1200),
-    "THE_12_MP": (4056, 3040),
-    "THE_1352X1012": (1352, 1012),
-    "THE_13_MP": (4208, 3120),
-    "THE_1440X1080": (1440, 1080),
-    "THE_2024X1520": (2024, 1520),
-    "THE_4000X3000": (4000, 3000),
-    "THE_48_MP": (8000, 6000),
-    "THE_4_K": (3840, 2160),
-    "THE_5312X6000": (5312, 6000),
-    "THE_5_MP": (2592, 1944),
-    "THE_720_P": (1280, 720),
-    "THE_800_P": (1280, 800),
-}
-MONO_RESOLUTIONS = {
-    "THE_1200_P": (1920, 1200),
-    "THE_400_P": (640, 400),
-    "THE_480_P": (640, 480),
-    "THE_720_P": (1280, 720),
-    "THE_800_P": (1280, 800),
-}
-INT_RANGES: dict[str, tuple[int | None, int | None]] = {
-    "exposure_time": (1, 33000),
-    "sensitivity_iso": (100, 5000),
-    "auto_exposure_compensation": (-9, 9),
-    "auto_exposure_limit": (None, None),
-    "contrast": (-10, 10),
-    "brightness": (-10, 10),
-    "saturation": (-10, 10),
-    "chroma_denoise": (0, 4),
-    "luma_denoise": (0, 4),
-    "manual_whitebalance": (1000, 12000),
-}
-BOOLS = ("auto_exposure_enable", "auto_exposure_lock", "auto_whitebalance_lock")
-COLOR_ONLY = frozenset(
-    {
-        "saturation",
-        "chroma_denoise",
-        "auto_whitebalance_lock",
-        "auto_whitebalance_mode",
-        "manual_whitebalance",
-    }
-)
-PLACEHOLDERS = {"exposure_time": 1, "sensitivity_iso": 100, "manual_whitebalance": 1000}
-"""What GET control answers for the values the server cannot read back."""
-LARGE_RESOLUTIONS = frozenset(
-    {"THE_12_MP", "THE_13_MP", "THE_4000X3000", "THE_48_MP", "THE_4_K", "THE_5312X6000"}
-)
-LARGE_MAX_FPS = 30
-RENDER_WIDTH = 320  # stills are rendered small: the aspect ratio is what matters here
-
-
-@dataclass
-class SimStream:
-    """One stream of a simulated OAK camera."""
-
-    name: str
-    kind: str  # "color", "mono" or "depth"
-    active: bool = False
-    resolution: str | list[int] = "THE_1080_P"
-    fps: float = 30.0
-    control: dict[str, Any] = field(default_factory=dict)
-    focus: dict[str, Any] | None = None
-    focus_target: float = 0.62
-    """Where an autofocus sweep (`auto_focus_trigger`) leaves the lens."""
-    autofocus_triggers: int = 0
-
-    def config(self) -> dict[str, Any]:
-        """The config in the schema of its sensor type."""
-        if self.kind == "color":
-            size = COLOR_RESOLUTIONS[str(self.resolution)]
-            return {
-                "resolution": self.resolution,
-                "still_size": list(size),
-                "preview_size": [300, 300],
-                "video_size": list(size),
-                "sensor_crop": [0.0, 0.0],
-                "fps": self.fps,
-            }
-        if self.kind == "mono":
-            return {"resolution": self.resolution, "fps": self.fps}
-        return {
-            "resolution": self.resolution,
-            "still_size": self.resolution,
-            "preview_size": self.resolution,
-            "video_size": self.resolution,
-            "fps": self.fps,
-        }
-
-    def size(self) -> tuple[int, int]:
-        """Render size: the resolution's aspect ratio at a small width."""
-        if isinstance(self.resolution, list):
-            width, height = self.resolution
-        else:
-            table = COLOR_RESOLUTIONS if self.kind == "color" else MONO_RESOLUTIONS
-            width, height = table[self.resolution]
-        return RENDER_WIDTH, max(2, round(RENDER_WIDTH * height / width))
-
-
-def _default_control(kind: str) -> dict[str, Any]:
-    control: dict[str, Any] = {
-        "exposure_time": 20000,
-        "sensitivity_iso": 800,
-        "auto_exposure_enable": True,
-        "auto_exposure_compensation": 0,
-        "auto_exposure_limit": 33000,
-        "auto_exposure_lock": False,
-        "contrast": 0,
-        "brightness": 0,
-        "saturation": 0,
-        "chroma_denoise": 1,
-        "luma_denoise": 1,
-        "auto_whitebalance_lock": False,
-        "auto_whitebalance_mode": "AUTO",
-        "manual_whitebalance": 5000,
-    }
-    return control
-
-
-class SimOakCamera:
-    """One OAK camera: colour sensor CAM_A, optional stereo pair CAM_B/CAM_C with DEPTH_B_C.
-
-    `stereo` adds the mono pair and the depth stream, `ir` the flood light and dot projector
-    (OAK-D Pro), `autofocus` a motorised lens on CAM_A.
-    """
-
-    def __init__(
-        self,
-        mxid: str,
-        *,
-        name: str = "OAK-1",
-        stereo: bool = False,
-        ir: bool = False,
-        autofocus: bool = True,
-        running: bool = True,
-    ) -> None:
-        self.mxid = mxid
-        self.name = name
-        self.running = running
-        self.ir: dict[str, float] | None = (
-            {"flood_light": 0.0, "dot_projector": 0.0} if ir else None
-        )
-        self.streams: dict[str, SimStream] = {
-            "CAM_A": SimStream("CAM_A", "color", active=True, control=_default_control("color"))
-        }
-        if autofocus:
-            self.streams["CAM_A"].focus = {
-                "auto_focus_mode": "CONTINUOUS_VIDEO",
-                "auto_focus_trigger": False,
-                "lens_position": 0.5,
-            }
-        if stereo:
-            for sensor in ("CAM_B", "CAM_C"):
-                self.streams[sensor] = SimStream(
-                    sensor, "mono", resolution="THE_400_P", control=_default_control("mono")
-                )
-            self.streams["DEPTH_B_C"] = SimStream("DEPTH_B_C", "depth", resolution=[640, 400])
-        self.temperature = 42.0
-
-    def info(self) -> dict[str, Any]:
-        """DeviceInfo, as `GET /cameras/` lists it."""
-        return {
-            "mxid": self.mxid,
-            "name": "1.2" if self.running else "1.1",
-            "camera_name": self.name,
-            "platform": "X_LINK_MYRIAD_X",
-            "protocol": "X_LINK_USB_VSC",
-            "state": "X_LINK_BOOTED" if self.running else "X_LINK_UNBOOTED",
-            "status": "X_LINK_SUCCESS",
-        }
-
-    def set_active(self, name: str, active: bool) -> None:
-        """Switch a stream; depth and its sensors exclude each other, as on the server."""
-        stream = self.streams[name]
-        stream.active = active
-        if not active:
-            return
-        for other in self.streams.values():
-            if other is stream:
-                continue
-            if stream.kind == "depth" and other.name[-1] in name[-3::2]:
-                other.active = False
-            if other.kind == "depth" and name[-1] in other.name[-3::2]:
-                other.active = False
+__all__ = [
+    "AF_MODES",
+    "AWB_MODES",
+    "BOOLS",
+    "COLOR_ONLY",
+    "COLOR_RESOLUTIONS",
+    "INT_RANGES",
+    "LARGE_MAX_FPS",
+    "LARGE_RESOLUTIONS",
+    "MONO_RESOLUTIONS",
+    "MXID_RE",
+    "PLACEHOLDERS",
+    "RENDER_WIDTH",
+    "STREAM_RE",
+    "OakController",
+    "OakControllerOptions",
+    "SimOakCamera",
+    "SimStream",
+]
 
 
 class OakControllerOptions(TypedDict, total=False):
@@ -429,7 +267,7 @@ class OakController(SimDevice):
             _, stream = self._lookup_stream(request)
             if request.method == "POST":
                 body = await self._json_body(request)
-                _apply_config(stream, body)
+                apply_config(stream, body)
             elif request.method != "GET":
                 return detail_response(405, "Method Not Allowed")
             return web.json_response(stream.config())
@@ -444,7 +282,7 @@ class OakController(SimDevice):
                     [error(["path", "stream_name"], "Stream has no sensor control", "value_error")]
                 )
             if request.method == "POST":
-                _apply_control(stream, await self._json_body(request))
+                apply_control(stream, await self._json_body(request))
             elif request.method != "GET":
                 return detail_response(405, "Method Not Allowed")
             answer = {**stream.control, **PLACEHOLDERS, "focus": stream.focus}
@@ -468,109 +306,6 @@ class OakController(SimDevice):
             return web.Response(body=jpeg, content_type="image/jpeg")
 
         return await guard(impl, request)
-
-
-def _apply_config(stream: SimStream, body: Any) -> None:
-    """Validate a whole config against the stream's schema, then take it."""
-    if not isinstance(body, dict):
-        raise ValidationFailed([error(["body"], "Input should be an object", "dict")])
-    errors: list[dict[str, Any]] = []
-    resolution = body.get("resolution")
-    if stream.kind == "depth":
-        if not (
-            isinstance(resolution, list)
-            and len(resolution) == 2
-            and all(isinstance(v, int) and v > 0 for v in resolution)
-        ):
-            errors.append(error(["body", "resolution"], "Input should be a pair", "tuple_type"))
-    else:
-        table = COLOR_RESOLUTIONS if stream.kind == "color" else MONO_RESOLUTIONS
-        if resolution not in table:
-            allowed = ", ".join(f"'{r}'" for r in table)
-            errors.append(error(["body", "resolution"], f"Input should be {allowed}", "enum"))
-    fps = body.get("fps")
-    if not isinstance(fps, int | float) or not number_in(fps, 0.0001, None):
-        errors.append(error(["body", "fps"], "Input should be a valid number", "float_type"))
-    elif isinstance(resolution, str) and resolution in LARGE_RESOLUTIONS and fps > LARGE_MAX_FPS:
-        # The sensor's modes: above 1080p-class sizes the IMX378 delivers at most 30 fps.
-        errors.append(
-            error(
-                ["body", "fps"],
-                f"Input should be less than or equal to {LARGE_MAX_FPS} at {resolution}",
-                "less_than_equal",
-            )
-        )
-    if errors:
-        raise ValidationFailed(errors)
-    stream.resolution = resolution  # type: ignore[assignment]  # checked above
-    stream.fps = float(body["fps"])
-
-
-def _apply_control(stream: SimStream, body: Any) -> None:
-    """Validate a SensorControlUpdate (every field optional) for this sensor, then apply it."""
-    if not isinstance(body, dict):
-        raise ValidationFailed([error(["body"], "Input should be an object", "dict")])
-    errors = list(_control_errors(stream, body))
-    if errors:
-        raise ValidationFailed(errors)
-    for key, value in body.items():
-        if key == "focus":
-            if value is not None and stream.focus is not None:
-                _apply_focus(stream, value)
-        elif key in stream.control:
-            stream.control[key] = value
-
-
-def _apply_focus(stream: SimStream, focus: dict[str, Any]) -> None:
-    """A `SensorFocus` replaces the focus; a trigger sweeps the lens to `focus_target`."""
-    assert stream.focus is not None
-    stream.focus = {**stream.focus, **focus, "auto_focus_trigger": False}
-    if focus.get("auto_focus_trigger") is True:
-        stream.autofocus_triggers += 1
-        stream.focus["lens_position"] = stream.focus_target
-
-
-def _control_errors(stream: SimStream, body: Mapping[str, Any]) -> list[dict[str, Any]]:
-    errors: list[dict[str, Any]] = []
-    for key, value in body.items():
-        loc: list[str | int] = ["body", key]
-        if key in INT_RANGES:
-            low, high = INT_RANGES[key]
-            if isinstance(value, bool) or not isinstance(value, int):
-                errors.append(error(loc, "Input should be a valid integer", "int_type"))
-            elif not number_in(value, low, high):
-                errors.append(error(loc, f"Input should be between {low} and {high}", "range"))
-        elif key in BOOLS:
-            if not isinstance(value, bool):
-                errors.append(error(loc, "Input should be a valid boolean", "bool_type"))
-        elif key == "auto_whitebalance_mode":
-            if value not in AWB_MODES:
-                errors.append(error(loc, "Input should be a white balance mode", "enum"))
-        elif key == "focus":
-            errors.extend(_focus_errors(stream, value))
-        else:
-            continue  # FastAPI ignores unknown fields
-        if key in COLOR_ONLY and stream.kind == "mono" and not errors:
-            errors.append(error(loc, "Not supported by a mono sensor", "value_error"))
-    return errors
-
-
-def _focus_errors(stream: SimStream, value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if stream.focus is None:
-        return [error(["body", "focus"], "Sensor has a fixed focus", "value_error")]
-    if not isinstance(value, dict):
-        return [error(["body", "focus"], "Input should be an object", "dict")]
-    errors = []
-    if "lens_position" in value and not number_in(value["lens_position"], 0.0, 1.0):
-        errors.append(error(["body", "focus", "lens_position"], "Input should be <= 1.0", "range"))
-    if "auto_focus_mode" in value and value["auto_focus_mode"] not in AF_MODES:
-        errors.append(error(["body", "focus", "auto_focus_mode"], "Invalid mode", "enum"))
-    if not isinstance(value.get("auto_focus_trigger", False), bool):
-        message = "Input should be a valid boolean"
-        errors.append(error(["body", "focus", "auto_focus_trigger"], message, "bool_type"))
-    return errors
 
 
 def _to_png(jpeg: bytes) -> bytes:
