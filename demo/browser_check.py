@@ -11,7 +11,8 @@ are running is left alone; then drives Debian's Chromium with Selenium through:
    tiles change between two screenshots;
 3. a camera's more-info dialog, whose live stream moves;
 4. a broadcast switch flipped on the Axis camera's view, and a CamSwitcher playlist chosen
-   in its dialog, each followed on the simulated camera itself (its own API, not HA's);
+   in its dialog, each followed on the simulated camera itself (its own API, not HA's), and
+   the broadcast's event entity fired;
 5. the 2N doorbell in the logbook (skipped, saying so, while CamHub has no doorbell event);
 6. *Add integration → CamHub* for one more device of each family (served by this process).
 

@@ -161,8 +161,18 @@ def _axis(ctx: Context) -> AxisProbe:
     return AxisProbe(ctx.session, device)
 
 
-def _open_view_with(browser: Browser, text: str) -> WebElement:
-    """The tile whose text has `text`, on whichever device view shows it."""
+def _tile_domain(browser: Browser, tile: WebElement) -> str | None:
+    """The domain of a tile's entity (its icon says it: `data-domain`)."""
+    icons = browser.deep("ha-tile-icon", tile)
+    return icons[0].get_attribute("data-domain") if icons else None
+
+
+def _open_view_with(browser: Browser, text: str, domain: str | None = None) -> WebElement:
+    """The tile whose text has `text` (of an entity of `domain`), on whichever device view.
+
+    The domain tells a broadcast's switch from its event entity, whose name has the same
+    words ("<stream> broadcast" and "<stream> broadcast event").
+    """
     for index in range(1, 12):
         browser.open(f"/{URL_PATH}/device-{index}")
         with_text = browser.wait(
@@ -171,7 +181,9 @@ def _open_view_with(browser: Browser, text: str) -> WebElement:
         if with_text == [None]:
             continue
         for tile in browser.deep("hui-tile-card"):
-            if text.lower() in browser.text(tile).lower():
+            if text.lower() not in browser.text(tile).lower():
+                continue
+            if domain is None or _tile_domain(browser, tile) == domain:
                 return tile
     raise CheckFailed(f"no tile {text!r} on any device view")
 
@@ -181,12 +193,18 @@ def _says(browser: Browser, element: WebElement, word: str) -> bool:
 
 
 def broadcast(ctx: Context) -> str:
-    """Flip a broadcast switch on its tile; the camera's stream follows, and back."""
+    """Flip a broadcast switch on its tile; the camera's stream follows, and back.
+
+    Then the broadcast's event entity has fired (started / stopped): its state, the time of
+    its last event, moved on.
+    """
     browser, probe = ctx.browser, _axis(ctx)
     stream = next((s for s in ctx.call(probe.streams()) if s.title != s.stream_id), None)
     if stream is None:
         raise CheckFailed("the camera lists no broadcast with a title")
-    tile = _open_view_with(browser, f"{stream.title} broadcast")
+    event = _camhub_entity_named(ctx, "event", f"{stream.title} broadcast event")
+    fired_before = _state_of(ctx, event)
+    tile = _open_view_with(browser, f"{stream.title} broadcast", "switch")
     seen = []
     for want in (not stream.enabled, stream.enabled):
         browser.click(browser.deep("ha-tile-icon", tile)[0])
@@ -203,7 +221,8 @@ def broadcast(ctx: Context) -> str:
         if want != stream.enabled:
             browser.screenshot("broadcast")
         seen.append(word.lower())
-    return f"{stream.title!r} broadcast turned {' then '.join(seen)} on the camera"
+    browser.wait(f"{event} to fire", lambda: _state_of(ctx, event) != fired_before, 10)
+    return f"{stream.title!r} broadcast turned {' then '.join(seen)} on the camera; {event} fired"
 
 
 def playlist(ctx: Context) -> str:
@@ -247,6 +266,25 @@ def doorbell(ctx: Context) -> str:
     ctx.browser.find("ha-logbook", text="Ring", timeout=30)
     ctx.browser.screenshot("doorbell-logbook")
     return f"{name} rang; the logbook shows it"
+
+
+def _state_of(ctx: Context, entity_id: str) -> str | None:
+    """An entity's state string (an event entity's: the time of its last event)."""
+    state = ctx.call(ctx.hass.state(entity_id)) or {}
+    value = state.get("state")
+    return None if value is None else str(value)
+
+
+def _camhub_entity_named(ctx: Context, domain: str, words: str) -> str:
+    """The CamHub entity of `domain` whose friendly name has `words`."""
+    for entry in ctx.call(ctx.hass.entity_registry()):
+        entity_id = str(entry.get("entity_id", ""))
+        if entry.get("platform") != "camhub" or not entity_id.startswith(f"{domain}."):
+            continue
+        state = ctx.call(ctx.hass.state(entity_id)) or {}
+        if words.lower() in str(state.get("attributes", {}).get("friendly_name", "")).lower():
+            return entity_id
+    raise CheckFailed(f"no CamHub {domain} entity named like {words!r}")
 
 
 def _doorbell_entity(ctx: Context) -> str:
