@@ -118,8 +118,9 @@ class CamHubCoordinator[StateT](DataUpdateCoordinator[StateT]):
         """A pushed state: to the subscribers of `changed`, or to everyone without it.
 
         Routing needs a healthy coordinator: after a failure the full update brings every
-        entity back at once (and Home Assistant logs the recovery). The first publish after
-        the channel came up is full too: it also drops the poll scheduled before.
+        entity back at once (and Home Assistant logs the recovery). When the channel came up
+        before there was a healthy state, its first publish is full too: that drops the poll
+        scheduled before (over a healthy state, `async_set_push_connected` already did).
         """
         if changed is None or not self.last_update_success or self._full_publish:
             self._full_publish = False
