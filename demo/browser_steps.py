@@ -8,8 +8,9 @@ A step returns a line for the summary, raises `Skipped` for what cannot be check
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -275,28 +276,26 @@ def _state_of(ctx: Context, entity_id: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _camhub_entity_named(ctx: Context, domain: str, words: str) -> str:
-    """The CamHub entity of `domain` whose friendly name has `words`."""
+def _camhub_attributes(ctx: Context, domain: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each CamHub entity of `domain` with its state's attributes, from the registry."""
     for entry in ctx.call(ctx.hass.entity_registry()):
         entity_id = str(entry.get("entity_id", ""))
-        if entry.get("platform") != "camhub" or not entity_id.startswith(f"{domain}."):
-            continue
-        state = ctx.call(ctx.hass.state(entity_id)) or {}
-        if words.lower() in str(state.get("attributes", {}).get("friendly_name", "")).lower():
+        if entry.get("platform") == "camhub" and entity_id.startswith(f"{domain}."):
+            state = ctx.call(ctx.hass.state(entity_id)) or {}
+            yield entity_id, dict(state.get("attributes", {}))
+
+
+def _camhub_entity_named(ctx: Context, domain: str, words: str) -> str:
+    """The CamHub entity of `domain` whose friendly name has `words`."""
+    for entity_id, attributes in _camhub_attributes(ctx, domain):
+        if words.lower() in str(attributes.get("friendly_name", "")).lower():
             return entity_id
     raise CheckFailed(f"no CamHub {domain} entity named like {words!r}")
 
 
 def _doorbell_entity(ctx: Context) -> str:
-    registry = ctx.call(ctx.hass.entity_registry())
-    events = [
-        str(e["entity_id"])
-        for e in registry
-        if e.get("platform") == "camhub" and str(e.get("entity_id", "")).startswith("event.")
-    ]
-    for entity_id in events:
-        state = ctx.call(ctx.hass.state(entity_id)) or {}
-        if state.get("attributes", {}).get("device_class") == "doorbell":
+    for entity_id, attributes in _camhub_attributes(ctx, "event"):
+        if attributes.get("device_class") == "doorbell":
             return entity_id
     raise Skipped(
         'CamHub has no 2N doorbell event entity yet (issue "2N intercoms beyond the camera")'
